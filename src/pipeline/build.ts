@@ -1,0 +1,134 @@
+// The whole pipeline as one pure function: corpus files → Digest. Each file is ingested and
+// cleaned on its own, so one bad file is rejected with its reason and never stops the rest.
+import { clean } from "./clean";
+import { articleTerms, cluster, cosine, tfidfVectors, DEFAULT_CLUSTER_OPTIONS } from "./cluster";
+import { dedupe } from "./dedupe";
+import { RejectedFileError, ingest, isArticlePath } from "./ingest";
+import { summarize, termStats } from "./summarize";
+import { contentTerms, hash64 } from "./text";
+import type { CleanArticle, CorpusFile, DedupedArticle, Digest, DigestMeta, Rejection, Story } from "./types";
+
+export interface BuildOptions {
+  meta: DigestMeta;
+  /** Build time printed in the feeds; pass the corpus's last-change time so equal corpora give equal bytes. */
+  generatedAt: string;
+  fingerprint: string;
+  /** Test hook: a stage to run per article after cleaning (fault injection). */
+  afterClean?: (article: CleanArticle) => void;
+}
+
+export function buildDigest(files: CorpusFile[], options: BuildOptions): Digest {
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const rejected: Rejection[] = [];
+  const cleaned: CleanArticle[] = [];
+  for (const file of sorted) {
+    if (!isArticlePath(file.path)) {
+      rejected.push({ path: file.path, reason: "not an article: only .txt and .md files are read" });
+      continue;
+    }
+    try {
+      const article = clean(ingest(file));
+      if (article.paragraphs.length === 0) throw new RejectedFileError("nothing left after removing boilerplate");
+      options.afterClean?.(article);
+      cleaned.push(article);
+    } catch (error) {
+      const reason = error instanceof RejectedFileError ? error.message : `could not be processed: ${String((error as Error)?.message ?? error)}`;
+      rejected.push({ path: file.path, reason });
+    }
+  }
+  const articles = dedupe(cleaned);
+  const groups = cluster(articles);
+  const stats = termStats(articles);
+  const stories = groups.map((group) => makeStory(group.map((i) => articles[i]), stats));
+  stories.sort((a, b) => compareDesc(a.updated, b.updated) || compareDesc(a.published, b.published) || (a.id < b.id ? -1 : 1));
+  return {
+    meta: options.meta,
+    generatedAt: options.generatedAt,
+    fingerprint: options.fingerprint,
+    stories,
+    rejected,
+    stats: {
+      files: files.length,
+      articles: articles.length,
+      stories: stories.length,
+      duplicates: articles.filter((a) => a.duplicateOf).length,
+      rejected: rejected.length,
+    },
+  };
+}
+
+function compareDesc(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? 1 : -1;
+}
+
+/** When an article first appeared: its own date, else when it entered the corpus. */
+function firstSeen(article: DedupedArticle): string | null {
+  return article.published ?? article.entered;
+}
+
+function byFirstSeen(a: DedupedArticle, b: DedupedArticle): number {
+  const x = firstSeen(a);
+  const y = firstSeen(b);
+  if (x !== y) return x === null ? 1 : y === null ? -1 : x < y ? -1 : 1;
+  if (!a.duplicateOf !== !b.duplicateOf) return a.duplicateOf ? 1 : -1;
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** Story id from its founding article (the earliest): URL-safe and stable across rebuilds. */
+export function storyId(founder: DedupedArticle): string {
+  return "s" + hash64("story:" + founder.path).slice(0, 12);
+}
+
+function makeStory(members: DedupedArticle[], stats: ReturnType<typeof termStats>): Story {
+  const articles = [...members].sort(byFirstSeen);
+  const dates = articles.map(firstSeen).filter((d): d is string => d !== null).sort();
+  const changes = articles.map((a) => a.entered ?? a.published).filter((d): d is string => d !== null).sort();
+  const published = dates[0] ?? null;
+  let updated = changes[changes.length - 1] ?? null;
+  if (published && (!updated || updated < published)) updated = published;
+  return {
+    id: storyId(articles[0]),
+    title: storyTitle(articles),
+    published,
+    updated,
+    summary: summarize(articles, stats),
+    articles,
+  };
+}
+
+/**
+ * The most representative headline: the found headline closest to what all sources say,
+ * preferring originals (a spun copy's headline is garbled). Lead-made titles only when no
+ * source printed a headline.
+ */
+function storyTitle(articles: DedupedArticle[]): string {
+  const originals = articles.filter((a) => !a.duplicateOf);
+  const pool = originals.length ? originals : articles;
+  const headlined = pool.filter((a) => !a.titleFromLead);
+  const choices = headlined.length ? headlined : pool;
+  if (choices.length === 1) return choices[0].title;
+  const [centroid, ...titleVectors] = tfidfVectors(
+    [mergeCounts(pool.map(articleTerms)), ...choices.map((a) => countTerms(contentTerms(a.title)))],
+    DEFAULT_CLUSTER_OPTIONS,
+  );
+  let best = 0;
+  titleVectors.forEach((vector, i) => {
+    if (cosine(vector, centroid) > cosine(titleVectors[best], centroid) + 1e-12) best = i;
+  });
+  return choices[best].title;
+}
+
+function countTerms(terms: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return counts;
+}
+
+function mergeCounts(maps: Map<string, number>[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const map of maps) for (const [term, count] of map) out.set(term, (out.get(term) ?? 0) + count);
+  return out;
+}

@@ -1,0 +1,96 @@
+// Dates as news pages print them ("July 29, 2024", "7:00 JST, July 29, 2024", "05/02/07, 9:00 PM PDT")
+// → RFC 3339 UTC. A date without a year is not a date here: we never invent one.
+
+const MONTHS: Record<string, number> = {
+  jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5, jun: 6, june: 6,
+  jul: 7, july: 7, aug: 8, august: 8, sep: 9, sept: 9, september: 9, oct: 10, october: 10, nov: 11, november: 11,
+  dec: 12, december: 12,
+};
+
+// Offsets in minutes east of UTC for the zone names datelines use.
+const ZONES: Record<string, number> = {
+  utc: 0, gmt: 0, z: 0, bst: 60, cet: 60, cest: 120, eet: 120, eest: 180, msk: 180, ist: 330, pkt: 300,
+  ict: 420, wib: 420, sgt: 480, hkt: 480, cst: -360, cdt: -300, est: -300, edt: -240, mst: -420, mdt: -360,
+  pst: -480, pdt: -420, akst: -540, akdt: -480, hst: -600, jst: 540, kst: 540, aest: 600, aedt: 660, nzst: 720, nzdt: 780,
+};
+
+const MONTH_NAME = "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?";
+const DAY = "(\\d{1,2})(?:st|nd|rd|th)?";
+const YEAR = "((?:19|20)\\d{2})";
+
+const MONTH_DAY_YEAR = new RegExp(`\\b${MONTH_NAME}\\s+${DAY},?\\s+${YEAR}\\b`, "i");
+const DAY_MONTH_YEAR = new RegExp(`\\b${DAY}\\s+${MONTH_NAME},?\\s+${YEAR}\\b`, "i");
+const ISO_DATE = /\b((?:19|20)\d{2})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?\b/;
+const NUMERIC_DATE = /\b(\d{1,2})\/(\d{1,2})\/(\d{4}|\d{2})\b/;
+const TIME = /\b(\d{1,2})[:.](\d{2})\s*([ap]\.?m\.?)?(?:\s*\(?([a-z]{1,5})\)?)?(?![\w:])/i;
+
+/** Does this text contain something we read as a full date? */
+export function containsDate(text: string): boolean {
+  return parseDate(text) !== null;
+}
+
+/** The first full date in `text` as RFC 3339 UTC, with its time and zone when given; else null. */
+export function parseDate(text: string): string | null {
+  let year: number, month: number, day: number;
+  const iso = ISO_DATE.exec(text);
+  if (iso) {
+    if (iso[4] !== undefined) {
+      const stamp = `${iso[1]}-${iso[2]}-${iso[3]}T${iso[4]}:${iso[5]}:${iso[6] ?? "00"}${normalizeOffset(iso[7])}`;
+      const parsed = new Date(stamp);
+      return isNaN(parsed.getTime()) ? null : toRfc3339(parsed);
+    }
+    [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  } else {
+    const mdy = MONTH_DAY_YEAR.exec(text);
+    const dmy = DAY_MONTH_YEAR.exec(text);
+    const numeric = NUMERIC_DATE.exec(text);
+    if (mdy && (!dmy || mdy.index <= dmy.index)) {
+      [year, month, day] = [Number(mdy[3]), monthNumber(mdy[1]), Number(mdy[2])];
+    } else if (dmy) {
+      [year, month, day] = [Number(dmy[3]), monthNumber(dmy[2]), Number(dmy[1])];
+    } else if (numeric) {
+      // US order (M/D/Y) unless the first number cannot be a month.
+      let [a, b] = [Number(numeric[1]), Number(numeric[2])];
+      if (a > 12 && b <= 12) [a, b] = [b, a];
+      const y = numeric[3].length === 2 ? 2000 + Number(numeric[3]) : Number(numeric[3]);
+      [year, month, day] = [y, a, b];
+    } else {
+      return null;
+    }
+  }
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && year >= 1900 && year <= 2100)) return null;
+  let minutes = 0;
+  let offset = 0;
+  const time = TIME.exec(text);
+  if (time) {
+    let hour = Number(time[1]);
+    const minute = Number(time[2]);
+    const meridiem = time[3]?.toLowerCase().replace(/\./g, "");
+    if (meridiem === "pm" && hour < 12) hour += 12;
+    if (meridiem === "am" && hour === 12) hour = 0;
+    if (hour < 24 && minute < 60) {
+      minutes = hour * 60 + minute;
+      const zone = time[4]?.toLowerCase();
+      if (zone && zone in ZONES) offset = ZONES[zone];
+    }
+  }
+  const utc = Date.UTC(year, month - 1, day, 0, minutes - offset);
+  const check = new Date(Date.UTC(year, month - 1, day));
+  if (check.getUTCDate() !== day) return null;
+  return toRfc3339(new Date(utc));
+}
+
+function monthNumber(name: string): number {
+  return MONTHS[name.toLowerCase().replace(/\.$/, "")] ?? 0;
+}
+
+function normalizeOffset(offset: string | undefined): string {
+  if (!offset) return "Z";
+  if (offset === "Z") return "Z";
+  return offset.length === 5 ? `${offset.slice(0, 3)}:${offset.slice(3)}` : offset;
+}
+
+/** RFC 3339 in UTC without milliseconds: the one date format every output uses. */
+export function toRfc3339(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}

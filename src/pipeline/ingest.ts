@@ -1,0 +1,281 @@
+// Stage 1, ingest: bytes → text → an article with its header read (URL, headline, date,
+// outlet) and its body as plain-text paragraphs. Markdown goes through marked's lexer, so
+// raw HTML in it is read as text and never passed on as markup.
+import { marked, type Token, type Tokens } from "marked";
+import { parseDate } from "./dates";
+import {
+  INLINE_DATELINE,
+  agencyInDateline,
+  copyrightHolder,
+  isCaption,
+  isDateline,
+  isPunctuationOnly,
+  looksLikeHeadline,
+} from "./signals";
+import type { CorpusFile, IngestedArticle } from "./types";
+import { hash64, wordCount } from "./text";
+
+export const MAX_ARTICLE_BYTES = 1024 * 1024;
+
+export class RejectedFileError extends Error {}
+
+/** Is this path an article the corpus should read? */
+export function isArticlePath(path: string): boolean {
+  return /\.(txt|md|markdown)$/i.test(path);
+}
+
+/** Stable article id from its corpus path: URL-safe, same path → same id. */
+export function articleId(path: string): string {
+  return "a" + hash64(path.normalize("NFC")).slice(0, 12);
+}
+
+/** Decode one file, or throw RejectedFileError saying why it cannot be an article. */
+export function decodeFile(file: CorpusFile): string {
+  if (file.bytes.byteLength > MAX_ARTICLE_BYTES) {
+    throw new RejectedFileError(`file is ${file.bytes.byteLength} bytes; articles may be at most ${MAX_ARTICLE_BYTES} bytes`);
+  }
+  if (file.bytes.includes(0)) throw new RejectedFileError("binary file: contains NUL bytes");
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(file.bytes);
+  } catch {
+    throw new RejectedFileError("not valid UTF-8 text");
+  }
+  // Strip C0/C1 controls other than tab and newlines: they are never meant as text.
+  text = text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g, "");
+  text = text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "");
+  if (!text.trim()) throw new RejectedFileError("empty file: no text");
+  return text;
+}
+
+/** Ingest one corpus file. Throws RejectedFileError for files that cannot be read as articles. */
+export function ingest(file: CorpusFile): IngestedArticle {
+  const text = decodeFile(file);
+  const markdown = /\.(md|markdown)$/i.test(file.path);
+  const base: IngestedArticle = {
+    id: articleId(file.path),
+    path: file.path,
+    format: markdown ? "markdown" : "text",
+    url: null,
+    headline: null,
+    published: null,
+    source: null,
+    author: null,
+    entered: file.entered,
+    paragraphs: [],
+  };
+  const { fields, body } = markdown ? splitFrontMatter(text) : { fields: {}, body: text };
+  const blocks = markdown ? markdownBlocks(body) : textBlocks(body);
+  const article = readHeader(base, blocks);
+  applyFrontMatter(article, fields);
+  if (article.paragraphs.length === 0 && !article.headline) throw new RejectedFileError("no article text found");
+  return article;
+}
+
+/** Front matter (`---` YAML-style `key: value` lines) always wins over what the text says. */
+function splitFrontMatter(text: string): { fields: Record<string, string>; body: string } {
+  const match = /^\uFEFF?---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(text);
+  if (!match) return { fields: {}, body: text };
+  const fields: Record<string, string> = {};
+  for (const line of match[1].split("\n")) {
+    const kv = /^([A-Za-z_][\w-]*)\s*:\s*(.*)$/.exec(line);
+    if (!kv) continue;
+    let value = kv[2].trim();
+    if (/^(["']).*\1$/.test(value)) value = value.slice(1, -1).replace(/\\"/g, '"');
+    if (value) fields[kv[1].toLowerCase()] = value;
+  }
+  return { fields, body: text.slice(match[0].length) };
+}
+
+function applyFrontMatter(article: IngestedArticle, fields: Record<string, string>): void {
+  if (fields.title) article.headline = cleanLine(fields.title);
+  const date = fields.date ?? fields.published ?? fields.pubdate;
+  if (date) article.published = parseDate(date) ?? article.published;
+  const source = fields.source ?? fields.outlet ?? fields.publisher;
+  if (source) article.source = cleanLine(source);
+  if (fields.url && /^https?:\/\//i.test(fields.url)) {
+    article.url = fields.url;
+    if (!source) article.source = outletFromUrl(fields.url);
+  }
+  if (fields.author) article.author = cleanLine(fields.author);
+}
+
+interface Block {
+  lines: string[];
+  /** Markdown heading level, if the block is a heading. */
+  heading?: number;
+}
+
+/** Plain text: blank lines separate blocks; inside a block each line is a paragraph unless hard-wrapped. */
+function textBlocks(text: string): Block[] {
+  return text
+    .split(/\n\s*\n/)
+    .map((chunk) => chunk.split("\n").map(cleanLine).filter(Boolean))
+    .filter((lines) => lines.length > 0)
+    .map((lines) => ({ lines: isHardWrapped(lines) ? [lines.join(" ")] : lines }));
+}
+
+// Hard-wrapped prose: several lines of similar width most of which stop mid-sentence.
+function isHardWrapped(lines: string[]): boolean {
+  if (lines.length < 4 || lines.some((line) => /^https?:\/\//i.test(line))) return false;
+  const body = lines.slice(0, -1);
+  const widths = body.map((line) => line.length);
+  const unterminated = body.filter((line) => !/[.!?:"'\u201D]$/.test(line)).length;
+  const min = Math.min(...widths);
+  const max = Math.max(...widths);
+  return min >= 50 && max <= 100 && max - min <= 25 && unterminated / body.length >= 0.6;
+}
+
+function markdownBlocks(body: string): Block[] {
+  const blocks: Block[] = [];
+  const visit = (tokens: Token[]): void => {
+    for (const token of tokens) {
+      switch (token.type) {
+        case "heading":
+          blocks.push({ lines: [inlineText((token as Tokens.Heading).tokens)], heading: (token as Tokens.Heading).depth });
+          break;
+        case "paragraph":
+          blocks.push({ lines: [inlineText((token as Tokens.Paragraph).tokens)] });
+          break;
+        case "blockquote":
+          visit((token as Tokens.Blockquote).tokens);
+          break;
+        case "list":
+          blocks.push({ lines: (token as Tokens.List).items.map((item) => inlineText(item.tokens)) });
+          break;
+        case "html":
+        case "text":
+          blocks.push({ lines: [stripTags((token as Tokens.Text).text)] });
+          break;
+        default:
+          break; // code, tables, rules: not prose
+      }
+    }
+  };
+  visit(marked.lexer(body));
+  return blocks
+    .map((block) => ({ ...block, lines: block.lines.flatMap((line) => line.split("\n")).map(cleanLine).filter(Boolean) }))
+    .filter((block) => block.lines.length > 0);
+}
+
+function inlineText(tokens: Token[] | undefined): string {
+  if (!tokens) return "";
+  return tokens
+    .map((token) => {
+      if ("tokens" in token && Array.isArray(token.tokens) && token.tokens.length) return inlineText(token.tokens);
+      if (token.type === "html") return stripTags(token.raw);
+      if (token.type === "br") return "\n";
+      if (token.type === "image") return "";
+      if (token.type === "escape" || token.type === "codespan" || token.type === "text") return decodeEntities((token as Tokens.Text).text);
+      return "raw" in token ? token.raw : "";
+    })
+    .join("");
+}
+
+function stripTags(html: string): string {
+  return decodeEntities(html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " "));
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos|nbsp);/gi, (entity, code: string) => {
+    const lower = code.toLowerCase();
+    if (lower.startsWith("#x")) return safeCodePoint(parseInt(lower.slice(2), 16), entity);
+    if (lower.startsWith("#")) return safeCodePoint(parseInt(lower.slice(1), 10), entity);
+    return { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " }[lower] ?? entity;
+  });
+}
+
+function safeCodePoint(code: number, fallback: string): string {
+  return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : fallback;
+}
+
+function cleanLine(line: string): string {
+  return line.replace(/[ \t\u00A0]+/g, " ").trim();
+}
+
+/**
+ * Read the header: URL lines, datelines and the headline at the top, in whatever order the
+ * page printed them; then datelines in the first body paragraphs and one inline at the start
+ * of the lead ("TOKYO –"). Everything else is body.
+ */
+function readHeader(article: IngestedArticle, blocks: Block[]): IngestedArticle {
+  const lines: { text: string; block: number; heading?: number }[] = [];
+  blocks.forEach((block, index) => block.lines.forEach((text) => lines.push({ text, block: index, heading: block.heading })));
+
+  let cursor = 0;
+  const firstBlockIsHeader = blocks.length > 1 && blocks[0].lines.length >= 2 && blocks[0].lines.every((line) => wordCount(line) <= 40);
+  const headerEnd = firstBlockIsHeader ? blocks[0].lines.length : Math.min(lines.length, 4);
+  const deck: string[] = [];
+  while (cursor < headerEnd && cursor < lines.length) {
+    const { text, heading } = lines[cursor];
+    if (/^https?:\/\/\S+$/i.test(text)) {
+      article.url ??= text;
+    } else if (isDateline(text)) {
+      takeDateline(article, text);
+    } else if (isCaption(text) || isPunctuationOnly(text)) {
+      // page furniture above the headline
+    } else if (!article.headline && (heading !== undefined || looksLikeHeadline(text))) {
+      article.headline = text;
+    } else if (firstBlockIsHeader && article.headline) {
+      deck.push(text);
+    } else {
+      break;
+    }
+    cursor++;
+  }
+  const body = lines.slice(cursor).map((line) => line.text);
+  // Datelines that open the body as their own paragraph ("Tokyo, 9 June, /AJMEDIA/").
+  while (body.length > 1 && isDateline(body[0])) takeDateline(article, body.shift()!);
+  // A headline after a leading date block ("April 27, 2009" / blank / headline / body).
+  if (!article.headline && body.length > 1 && looksLikeHeadline(body[0])) {
+    article.headline = body.shift()!;
+    while (body.length > 1 && isDateline(body[0])) takeDateline(article, body.shift()!);
+  }
+  // A deck written as sentences is the article's own summary: keep it as the first paragraph.
+  const sentenceDeck = deck.filter((line) => /[.!?]["']?$/.test(line) && wordCount(line) >= 6);
+  const paragraphs = [...sentenceDeck, ...body];
+  if (paragraphs.length > 0) paragraphs[0] = stripInlineDateline(article, paragraphs[0]);
+  article.paragraphs = paragraphs.filter(Boolean);
+  if (article.url && !article.source) article.source = outletFromUrl(article.url);
+  for (const paragraph of article.paragraphs) {
+    const holder = copyrightHolder(paragraph);
+    if (holder && !article.source) article.source = titleCaseAgency(holder);
+  }
+  return article;
+}
+
+function takeDateline(article: IngestedArticle, line: string): void {
+  article.published ??= parseDate(line);
+  const agency = agencyInDateline(line);
+  if (agency && !article.source) article.source = titleCaseAgency(agency);
+  const byline = /^(?:by|written by|reporting by|story by)\s+(.+)$/i.exec(line);
+  if (byline && !article.author) article.author = byline[1].replace(/[,|].*$/, "").trim();
+}
+
+function stripInlineDateline(article: IngestedArticle, paragraph: string): string {
+  const match = INLINE_DATELINE.exec(paragraph);
+  if (!match) return paragraph;
+  const rest = paragraph.slice(match[0].length);
+  if (wordCount(rest) < 4) return paragraph;
+  article.published ??= parseDate(match[0]);
+  if (match[1] && !article.source && /^[A-Z][A-Za-z.&-]{1,12}$/.test(match[1])) article.source = match[1];
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
+/** "www.example.co.uk/path" → "example.co.uk": the outlet a URL names. */
+export function outletFromUrl(url: string): string | null {
+  try {
+    return new URL(url).hostname.replace(/^(?:www\d?|m|amp|mobile)\./i, "") || null;
+  } catch {
+    return null;
+  }
+}
+
+function titleCaseAgency(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length <= 8) return trimmed; // AP, KYODO, AJMEDIA: short names stay as printed
+  return trimmed === trimmed.toUpperCase()
+    ? trimmed.toLowerCase().replace(/\b\p{L}/gu, (c) => c.toUpperCase())
+    : trimmed;
+}
+

@@ -1,0 +1,90 @@
+// Line-level signals of page furniture: the general patterns scraped news pages share
+// (navigation, rankings, social links, credits, datelines). Ingest uses them to find the
+// header; clean uses them to drop boilerplate. No rule names a particular site.
+import { containsDate } from "./dates";
+import { wordCount } from "./text";
+
+const MARKER =
+  /^(?:[-–—•*|:#"'\s]*)(?:["'][^"']{1,30}["']\s*)?(?:related(?:\s+(?:posts?|articles?|stories|news|content|coverage|links?|topics?|reading|videos?))?|popular(?:\s+(?:articles?|stories|posts?|now|news))?|most\s+(?:read|popular|viewed|shared|emailed|commented|recent)|trending(?:\s+now)?|recommended(?:\s+for\s+you)?|read\s+(?:more|also|next|this)|also\s+read|see\s+also|more\s+(?:from|on|stories|news|like\s+this)|you\s+(?:may|might)\s+(?:also\s+)?like|don'?t\s+miss|editor'?s\s+picks?|top\s+stories|latest\s+(?:news|stories|posts)|follow\s+us|share\s+(?:this|on)|sign\s+up|subscribe|newsletter|advertisement|sponsored(?:\s+content)?|comments?|leave\s+a\s+(?:comment|reply)|tags?|filed\s+under|categories|click\s+here|(?:[\w.&'-]+\s+){0,3}(?:access\s+)?ranking)\b/i;
+
+const SOCIAL = new Set(
+  "facebook twitter x youtube instagram linkedin whatsapp email e-mail pinterest reddit telegram tiktok print share copy link rss threads flipboard mastodon bluesky line weibo wechat snapchat tumblr".split(
+    " ",
+  ),
+);
+
+/** Navigation and list markers: "Related Posts", "POPULAR ARTICLE", "Most read", "Follow us on social". */
+export function isSectionMarker(line: string): boolean {
+  return wordCount(line) <= 8 && MARKER.test(line.trim());
+}
+
+/** A line of nothing but share buttons or network names. */
+export function isSocialLine(line: string): boolean {
+  const words = line.toLowerCase().split(/[\s|,·•/]+/).filter(Boolean);
+  return words.length > 0 && words.every((word) => SOCIAL.has(word.replace(/[^a-z-]/g, "")));
+}
+
+/** "-", "|", "***", "1." — separators left behind by stripped markup. */
+export function isPunctuationOnly(line: string): boolean {
+  return !/[\p{L}]/u.test(line) && line.trim().length <= 6;
+}
+
+const COPYRIGHT = /^(?:©|\(c\)|copyright\b)\s*(?:\d{4}\s*)?(.{0,80})$|all rights reserved/i;
+
+/** "© KYODO", "Copyright 2024 The Associated Press. All rights reserved." */
+export function copyrightHolder(line: string): string | null | undefined {
+  const text = line.trim();
+  if (wordCount(text) > 14) return undefined;
+  const match = COPYRIGHT.exec(text);
+  if (!match) return undefined;
+  const holder = (match[1] ?? "")
+    .replace(/all rights reserved\.?/i, "")
+    .replace(/^\d{4}(?:\s*-\s*\d{4})?\s*/, "")
+    .replace(/[.,;\s]+$/, "")
+    .trim();
+  return holder ? holder : null;
+}
+
+const CREDIT =
+  /(?:\b(?:photo(?:graph)?s?|image|picture|video|graphic|illustration)\s*(?:credit(?:\s+score)?|courtesy|by|source)?\s*[:|]|\bcredit(?:\s+score)?\s*:|\bfile\s*(?:photo\s*)?\||\b(?:getty\s+images|ap\s+photo|afp|reuters|shutterstock|istock|epa|xinhua)\s*(?:\/[^.]{0,40})?\)?\s*$)/i;
+
+/** A photo caption or credit: a short paragraph that ends with "Photo credit: AP", "File | Photo: Reuters", "(Getty Images)". */
+export function isCaption(paragraph: string): boolean {
+  const text = paragraph.trim();
+  if (wordCount(text) > 80) return false;
+  const tail = text.slice(-70);
+  return CREDIT.test(tail);
+}
+
+const AGENCY_SLASHES = /\/\s*([A-Z][A-Z0-9 .&-]{1,30})\s*\//;
+const BYLINE = /^(?:by|written by|reporting by|posted by|story by)\s+\p{Lu}/iu;
+const STAMP = /^(?:posted|updated|published|last updated|first published|modified)\b/i;
+const TIME_ONLY = /\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?\b/i;
+
+/** A dateline or byline line: short, and a date, time stamp, byline or agency tag is what it says. */
+export function isDateline(line: string): boolean {
+  const text = line.trim();
+  const words = wordCount(text);
+  if (words === 0 || words > 16) return false;
+  if (/[.!?]["']?$/.test(text) && words > 8 && !BYLINE.test(text)) return false;
+  return containsDate(text) || AGENCY_SLASHES.test(text) || BYLINE.test(text) || STAMP.test(text) || (words <= 6 && TIME_ONLY.test(text));
+}
+
+/** The agency named in a dateline: "/AJMEDIA/" → "AJMEDIA". */
+export function agencyInDateline(line: string): string | null {
+  return AGENCY_SLASHES.exec(line)?.[1]?.trim() ?? null;
+}
+
+/** Headline shape: a few words, capitalized start, no sentence-final period. */
+export function looksLikeHeadline(line: string): boolean {
+  const text = line.trim();
+  const words = wordCount(text);
+  if (words < 2 || words > 30) return false;
+  if (!/^["'\u201C\u2018(]?[\p{Lu}\p{N}]/u.test(text)) return false;
+  if (/[.,;:]$/.test(text) && !/\b(?:U\.S|U\.K|Jr|Inc|Co)\.$/.test(text)) return false;
+  return !/^https?:\/\//i.test(text);
+}
+
+/** Leading dateline inside the first paragraph: "TOKYO –", "WASHINGTON (AP) —", "Mar 4, 2009". */
+export const INLINE_DATELINE =
+  /^(?:(?:\p{Lu}[\p{Lu}.'-]+(?:[ ,/]+\p{Lu}[\p{Lu}.'-]*){0,3}(?:,\s*\p{Lu}[\p{L}.]{1,12})?)\s*(?:\(([^)]{1,30})\))?\s*[-–—]{1,2}\s+|(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4})\s+(?=\p{Lu}))/u;

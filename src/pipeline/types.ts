@@ -1,0 +1,91 @@
+// The one set of types every pipeline stage and renderer shares (as marked's Tokens.ts does).
+// Stages are pure functions over these types: no bindings, no I/O.
+
+/** A file handed to the pipeline: its corpus-relative path and raw bytes. */
+export interface CorpusFile {
+  path: string;
+  bytes: Uint8Array;
+  /** When the file entered the corpus (R2 upload time, file mtime), ISO 8601; fallback date. */
+  entered: string | null;
+}
+
+/** A file the pipeline could not use, with a reason a publisher can act on. */
+export interface Rejection {
+  path: string;
+  reason: string;
+}
+
+/** One paragraph of an article, split into sentences. */
+export interface Paragraph {
+  text: string;
+  sentences: string[];
+}
+
+/** Output of ingest: decoded text with its header fields read. */
+export interface IngestedArticle {
+  id: string;
+  path: string;
+  format: "text" | "markdown";
+  url: string | null;
+  /** Headline as found in the article (front matter or headline line); null when the body starts at once. */
+  headline: string | null;
+  published: string | null;
+  source: string | null;
+  author: string | null;
+  entered: string | null;
+  /** Body paragraphs as plain text, before cleaning. */
+  paragraphs: string[];
+}
+
+/** Output of clean: boilerplate and repeats removed, sentences split, title settled. */
+export interface CleanArticle extends Omit<IngestedArticle, "paragraphs"> {
+  /** Display title: the headline, else a title made from the lead. */
+  title: string;
+  /** True when the title was made from the lead rather than found. */
+  titleFromLead: boolean;
+  paragraphs: Paragraph[];
+  /** Number of paragraphs or sentences dropped as boilerplate or repeats. */
+  removed: number;
+}
+
+/** An article after dedupe: `duplicateOf` names the original it copies. */
+export interface DedupedArticle extends CleanArticle {
+  duplicateOf: string | null;
+}
+
+export interface SummarySentence {
+  text: string;
+  /** Every article (duplicates included) that states this sentence. */
+  articles: string[];
+}
+
+export interface Story {
+  id: string;
+  title: string;
+  /** Earliest article date, else the earliest time an article entered the corpus. */
+  published: string | null;
+  /** Latest article date or corpus-entry time among the story's articles. */
+  updated: string | null;
+  summary: SummarySentence[];
+  /** Sources, earliest first; the founding article first among equals. */
+  articles: DedupedArticle[];
+}
+
+export interface DigestMeta {
+  title: string;
+  description: string;
+  siteUrl: string;
+  language: string;
+  /** Feed TTL in minutes (the cron period). */
+  ttlMinutes: number;
+}
+
+export interface Digest {
+  meta: DigestMeta;
+  /** Build time as published in feeds: when the corpus last changed, so same corpus gives same bytes. */
+  generatedAt: string;
+  fingerprint: string;
+  stories: Story[];
+  rejected: Rejection[];
+  stats: { files: number; articles: number; stories: number; duplicates: number; rejected: number };
+}

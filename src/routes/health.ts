@@ -1,0 +1,24 @@
+// /healthz: what is live and how the last rebuild went, for operators and uptime checks.
+import { Hono } from "hono";
+import { readStatus } from "../storage/published";
+
+export const health = new Hono<{ Bindings: Env }>();
+
+health.get("/healthz", async (c) => {
+  const status = await readStatus(c.env.DIGEST);
+  const current = status.current;
+  const body = {
+    ok: current !== null,
+    buildId: current?.buildId ?? null,
+    fingerprint: current?.fingerprint ?? null,
+    builtAt: current?.builtAt ?? null,
+    generatedAt: current?.generatedAt ?? null,
+    stories: current?.stories ?? 0,
+    articles: current?.articles ?? 0,
+    duplicates: current?.duplicates ?? 0,
+    rejected: current?.rejected ?? [],
+    lastCheck: status.lastCheck,
+    lastError: status.lastError,
+  };
+  return c.json(body, current ? 200 : 503, { "Cache-Control": "no-store" });
+});

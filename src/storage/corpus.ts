@@ -1,0 +1,61 @@
+// The corpus in R2: one object per article, key = its corpus path. Helpers take the bucket
+// binding alone, so they can be tested and reused without the rest of the Worker's Env.
+import { toRfc3339 } from "../pipeline/dates";
+import { hash64 } from "../pipeline/text";
+import type { CorpusFile } from "../pipeline/types";
+
+export interface CorpusEntry {
+  key: string;
+  etag: string;
+  size: number;
+  uploaded: string;
+}
+
+/** Every object in the bucket, following `truncated` pages (R2 returns at most 1,000 a page). */
+export async function listCorpus(bucket: R2Bucket): Promise<CorpusEntry[]> {
+  const entries: CorpusEntry[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await bucket.list({ cursor, limit: 1000 });
+    for (const object of page.objects) {
+      entries.push({ key: object.key, etag: object.etag, size: object.size, uploaded: toRfc3339(object.uploaded) });
+    }
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** Same keys and contents → same fingerprint, whatever order the bucket lists them in. */
+export function fingerprintOf(entries: CorpusEntry[]): string {
+  return hash64(
+    entries
+      .map((e) => `${e.key}\t${e.etag}`)
+      .sort()
+      .join("\n"),
+  );
+}
+
+/** When the corpus last changed: the build time feeds print, so equal corpora give equal bytes. */
+export function lastChanged(entries: CorpusEntry[]): string {
+  return entries.reduce((latest, e) => (e.uploaded > latest ? e.uploaded : latest), "1970-01-01T00:00:00Z");
+}
+
+/**
+ * Read the listed objects, a bounded number at a time (Workers allow a limited number of
+ * simultaneous connections). An object that vanished since listing is skipped.
+ */
+export async function readCorpus(bucket: R2Bucket, entries: CorpusEntry[], concurrency = 6): Promise<CorpusFile[]> {
+  const files: (CorpusFile | null)[] = new Array(entries.length).fill(null);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < entries.length) {
+      const index = next++;
+      const entry = entries[index];
+      const object = await bucket.get(entry.key);
+      if (!object) continue;
+      files[index] = { path: entry.key, bytes: new Uint8Array(await object.arrayBuffer()), entered: entry.uploaded };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
+  return files.filter((f): f is CorpusFile => f !== null);
+}
