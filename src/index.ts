@@ -2,7 +2,7 @@
 import { app } from "./app";
 import { rebuild } from "./rebuild";
 
-async function scheduled(_controller: ScheduledController, env: Env): Promise<void> {
+async function scheduled(_controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
   const result = await rebuild(env);
   if (result.status === "failed") console.error(`scheduled rebuild failed: ${result.error}`);
 }

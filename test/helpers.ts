@@ -1,4 +1,5 @@
 // Shared test set-up for the workerd tests: the seed corpus as bytes, and storage resets.
+/// <reference types="vite/client" />
 import { env } from "cloudflare:workers";
 
 const seedTexts = import.meta.glob("../corpus/*.{txt,md}", { query: "?raw", import: "default", eager: true }) as Record<string, string>;

@@ -15,6 +15,8 @@ export interface BuildOptions {
   fingerprint: string;
   /** Test hook: a stage to run per article after cleaning (fault injection). */
   afterClean?: (article: CleanArticle) => void;
+  /** Article id → story id in the previous build, so stories keep their ids as articles come and go. */
+  previousStoryIds?: Record<string, string>;
 }
 
 export function buildDigest(files: CorpusFile[], options: BuildOptions): Digest {
@@ -40,6 +42,7 @@ export function buildDigest(files: CorpusFile[], options: BuildOptions): Digest 
   const groups = cluster(articles);
   const stats = termStats(articles);
   const stories = groups.map((group) => makeStory(group.map((i) => articles[i]), stats));
+  inheritStoryIds(stories, options.previousStoryIds ?? {});
   stories.sort((a, b) => compareDesc(a.updated, b.updated) || compareDesc(a.published, b.published) || (a.id < b.id ? -1 : 1));
   return {
     meta: options.meta,
@@ -82,6 +85,37 @@ export function storyId(founder: DedupedArticle): string {
   return "s" + hash64("story:" + founder.path).slice(0, 12);
 }
 
+/**
+ * A story keeps the id it had in the previous build: the id most of its articles carried
+ * (ties: the earliest such article's). So an id survives articles joining, leaving, and its
+ * founding article being removed; only a story with no article from the previous build gets
+ * a new id, from its founding article. When a story splits, the larger part keeps the id.
+ */
+export function inheritStoryIds(stories: Story[], previous: Record<string, string>): void {
+  const claims = stories.map((story) => {
+    const votes = new Map<string, number>();
+    for (const article of story.articles) {
+      const id = previous[article.id];
+      if (id) votes.set(id, (votes.get(id) ?? 0) + 1);
+    }
+    let best: string | null = null;
+    for (const [id, count] of votes) if (best === null || count > votes.get(best)!) best = id;
+    return { story, id: best, votes: best ? votes.get(best)! : 0 };
+  });
+  const taken = new Set<string>();
+  const order = [...claims].sort((a, b) => b.votes - a.votes || (a.story.id < b.story.id ? -1 : 1));
+  for (const claim of order) {
+    if (claim.id && !taken.has(claim.id)) claim.story.id = claim.id;
+    taken.add(claim.story.id);
+  }
+  // A founder-derived id can collide with an inherited one only by hash accident; keep ids unique.
+  const seen = new Set<string>();
+  for (const story of stories) {
+    while (seen.has(story.id)) story.id = "s" + hash64("again:" + story.id).slice(0, 12);
+    seen.add(story.id);
+  }
+}
+
 function makeStory(members: DedupedArticle[], stats: ReturnType<typeof termStats>): Story {
   const articles = [...members].sort(byFirstSeen);
   const dates = articles.map(firstSeen).filter((d): d is string => d !== null).sort();
@@ -111,7 +145,7 @@ function storyTitle(articles: DedupedArticle[]): string {
   const choices = headlined.length ? headlined : pool;
   if (choices.length === 1) return choices[0].title;
   const [centroid, ...titleVectors] = tfidfVectors(
-    [mergeCounts(pool.map(articleTerms)), ...choices.map((a) => countTerms(contentTerms(a.title)))],
+    [mergeCounts(pool.map((article) => articleTerms(article))), ...choices.map((a) => countTerms(contentTerms(a.title)))],
     DEFAULT_CLUSTER_OPTIONS,
   );
   let best = 0;

@@ -1,26 +1,65 @@
 // Stage 4, cluster: group articles that report the same real-world event into one story.
 // Articles are TF-IDF vectors over stemmed content words plus the names and numbers they
-// mention (weighted up: two different earthquakes share "quake", "magnitude", "killed";
-// they do not share a place, a date or a death toll). Stories are formed by average-linkage
-// agglomeration over candidate pairs from an inverted index; copies follow their original.
-import { STOPWORDS, contentTerms, normalizeText, stem } from "./text";
+// mention (two different earthquakes share "quake", "magnitude", "killed"; they do not
+// share a place, a date or a death toll). The headline and the lead count extra because
+// news writing states the event there. Candidate neighbours come from an inverted index
+// (never all pairs); stories are formed by average-linkage agglomeration over that sparse
+// graph, so a group only grows when most of its members agree. Copies follow their original.
+import { STOPWORDS, contentTerms, normalizeText, splitSentences, stem } from "./text";
 import type { DedupedArticle } from "./types";
 
 export interface ClusterOptions {
-  /** Average-link cosine at or above which two groups are one story. */
+  /** Average-link similarity at or above which two groups are one story. */
   threshold: number;
   /** Extra weight of a name or number over an ordinary word. */
   entityWeight: number;
+  /** Weight of headline terms, relative to a body occurrence. */
+  titleWeight: number;
+  /** Extra weight of lead-sentence terms (added to their body occurrence). */
+  leadWeight: number;
+  /**
+   * Pseudo-documents added to the corpus size in IDF: a prior that the corpus is a sample of
+   * a larger news stream, so in a corpus of a handful of articles about one event the words
+   * they all share still count as evidence instead of getting zero weight.
+   */
+  idfPrior: number;
+  /** Days apart beyond which two dated articles are taken for different events (soft). */
+  dateScaleDays: number;
 }
 
-export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = { threshold: 0.2, entityWeight: 2 };
+export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
+  threshold: 0.2,
+  entityWeight: 1,
+  titleWeight: 2,
+  leadWeight: 1,
+  idfPrior: 10,
+  dateScaleDays: 14,
+};
+
+/** Neighbours kept per article: a story rarely has more sources than this among its nearest. */
+const NEIGHBOURS = 24;
+/** Strongest terms per article used to look up neighbours. */
+const LOOKUP_TERMS = 30;
+/** Postings longer than this are topic words ("trump", "police"), not story evidence; bounds per-article work. */
+const MAX_POSTING = 400;
+
+/**
+ * True for Headline Case ("Speculation Over Kim's Health Is Fueled by Secrecy"): there every
+ * word is capitalized, so capitals do not mark names.
+ */
+function isHeadlineCase(words: string[]): boolean {
+  const long = words.filter((w) => w.length >= 4 && /^\p{L}/u.test(w));
+  if (long.length < 3) return false;
+  return long.filter((w) => /^\p{Lu}/u.test(w)).length / long.length >= 0.6;
+}
 
 /** Terms a reader would use to tell events apart: names (capitalized words mid-sentence) and numbers. */
 export function entityTerms(text: string): string[] {
   const out: string[] = [];
   const normalized = normalizeText(text);
   for (const sentence of normalized.split(/(?<=[.!?])\s+|\n+/)) {
-    const words = sentence.split(/\s+/);
+    const words = sentence.split(/\s+/).filter(Boolean);
+    const namesByCase = !isHeadlineCase(words);
     words.forEach((raw, index) => {
       const word = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "").replace(/'s$/, "");
       if (!word) return;
@@ -29,7 +68,7 @@ export function entityTerms(text: string): string[] {
         if (value.length >= 2 || /\./.test(value)) out.push("#" + value);
         return;
       }
-      if (index === 0 || !/^\p{Lu}/u.test(word)) return;
+      if (!namesByCase || index === 0 || !/^\p{Lu}/u.test(word)) return;
       for (const part of word.toLowerCase().split(/[-.]/)) {
         if (part.length >= 2 && !STOPWORDS.has(part)) out.push("@" + stem(part));
       }
@@ -40,25 +79,47 @@ export function entityTerms(text: string): string[] {
 
 export type SparseVector = Map<string, number>;
 
-/** Raw term counts for one article: title twice (headlines name the event), body once. */
+/** The lead: the first two sentences, where news writing states who did what, where and when. */
+function leadText(article: DedupedArticle): string {
+  const sentences: string[] = [];
+  for (const paragraph of article.paragraphs) {
+    for (const sentence of paragraph.sentences.length ? paragraph.sentences : splitSentences(paragraph.text)) {
+      sentences.push(sentence);
+      if (sentences.length >= 2) return sentences.join(" ");
+    }
+  }
+  return sentences.join(" ");
+}
+
+/** Raw term weights for one article: headline and lead weighted up, body once. */
 export function articleTerms(article: DedupedArticle): Map<string, number> {
+  // One argument only: callers pass it straight to Array.map.
+  return weightedTerms(article, DEFAULT_CLUSTER_OPTIONS);
+}
+
+function weightedTerms(article: DedupedArticle, options: ClusterOptions): Map<string, number> {
   const counts = new Map<string, number>();
-  const add = (term: string, weight: number): void => {
-    counts.set(term, (counts.get(term) ?? 0) + weight);
+  const add = (terms: string[], weight: number): void => {
+    if (weight <= 0) return;
+    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + weight);
   };
-  const titleWeight = article.titleFromLead ? 0 : 2;
+  // A title made from the lead would count the lead twice over.
+  const titleWeight = article.titleFromLead ? 0 : options.titleWeight;
   const body = article.paragraphs.map((p) => p.text).join("\n");
-  for (const term of contentTerms(article.title)) add(term, titleWeight);
-  for (const term of entityTerms(article.title)) add(term, titleWeight);
-  for (const term of contentTerms(body)) add(term, 1);
-  for (const term of entityTerms(body)) add(term, 1);
+  const lead = leadText(article);
+  add(contentTerms(article.title), titleWeight);
+  add(entityTerms(article.title), titleWeight);
+  add(contentTerms(lead), options.leadWeight);
+  add(entityTerms(lead), options.leadWeight);
+  add(contentTerms(body), 1);
+  add(entityTerms(body), 1);
   return counts;
 }
 
 export function tfidfVectors(termCounts: Map<string, number>[], options: ClusterOptions): SparseVector[] {
   const df = new Map<string, number>();
   for (const counts of termCounts) for (const term of counts.keys()) df.set(term, (df.get(term) ?? 0) + 1);
-  const n = termCounts.length;
+  const n = termCounts.length + (options.idfPrior ?? 0);
   return termCounts.map((counts) => {
     const vector: SparseVector = new Map();
     let norm = 0;
@@ -66,7 +127,8 @@ export function tfidfVectors(termCounts: Map<string, number>[], options: Cluster
       if (count <= 0) continue;
       const idf = Math.log((n + 1) / ((df.get(term) ?? 0) + 0.5));
       const boost = term.startsWith("@") || term.startsWith("#") ? options.entityWeight : 1;
-      const weight = (1 + Math.log(count)) * Math.max(idf, 0.1) * boost;
+      const weight = (1 + Math.log(1 + count)) * Math.max(idf, 0.1) * boost;
+      if (weight <= 0) continue;
       vector.set(term, weight);
       norm += weight * weight;
     }
@@ -86,91 +148,170 @@ export function cosine(a: SparseVector, b: SparseVector): number {
   return dot;
 }
 
-/** Candidate pairs: documents sharing one of each other's strongest terms (inverted index, not all pairs). */
-function candidatePairs(vectors: SparseVector[], topTerms = 40): [number, number][] {
+const DAY_MS = 86_400_000;
+
+/**
+ * How much two publication dates allow one event: 1 within a few days, falling off beyond.
+ * Undated articles are not penalized: the absence of a date is not evidence.
+ */
+function dateAgreement(a: number | null, b: number | null, scaleDays: number): number {
+  if (a === null || b === null || !(scaleDays > 0)) return 1;
+  const days = Math.abs(a - b) / DAY_MS;
+  const grace = 3;
+  return days <= grace ? 1 : Math.exp(-(days - grace) / scaleDays);
+}
+
+function publishedTime(article: DedupedArticle): number | null {
+  if (!article.published) return null;
+  const t = Date.parse(article.published);
+  return Number.isNaN(t) ? null : t;
+}
+
+/**
+ * Sparse similarity graph: each article's strongest terms are looked up in an inverted
+ * index, candidates are scored exactly, and each article keeps its best NEIGHBOURS.
+ * Work per article is bounded by LOOKUP_TERMS × MAX_POSTING, so the whole is O(n).
+ */
+function neighbourEdges(vectors: SparseVector[], times: (number | null)[], options: ClusterOptions): [number, number, number][] {
+  const n = vectors.length;
+  const tops = vectors.map((vector) =>
+    [...vector.entries()]
+      .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+      .slice(0, LOOKUP_TERMS)
+      .map(([term]) => term),
+  );
   const index = new Map<string, number[]>();
-  vectors.forEach((vector, doc) => {
-    const top = [...vector.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, topTerms);
-    for (const [term] of top) {
+  tops.forEach((terms, doc) => {
+    for (const term of terms) {
       const list = index.get(term);
       if (list) list.push(doc);
       else index.set(term, [doc]);
     }
   });
-  const seen = new Set<number>();
-  const pairs: [number, number][] = [];
-  const n = vectors.length;
-  const cap = Math.max(50, Math.ceil(n * 0.05));
-  for (const docs of index.values()) {
-    if (docs.length < 2 || docs.length > cap) continue;
-    for (let x = 0; x < docs.length; x++) {
-      for (let y = x + 1; y < docs.length; y++) {
-        const key = docs[x] * n + docs[y];
-        if (seen.has(key)) continue;
-        seen.add(key);
-        pairs.push([docs[x], docs[y]]);
+  const edges = new Map<number, number>();
+  const seen = new Int32Array(n).fill(-1);
+  for (let doc = 0; doc < n; doc++) {
+    const candidates: number[] = [];
+    for (const term of tops[doc]) {
+      const list = index.get(term)!;
+      if (list.length > MAX_POSTING) continue;
+      for (const other of list) {
+        if (other === doc || seen[other] === doc) continue;
+        seen[other] = doc;
+        candidates.push(other);
       }
     }
+    const scored = candidates
+      .map((other) => [other, cosine(vectors[doc], vectors[other]) * dateAgreement(times[doc], times[other], options.dateScaleDays)] as const)
+      .filter(([, s]) => s > 0.02)
+      .sort((x, y) => y[1] - x[1] || x[0] - y[0])
+      .slice(0, NEIGHBOURS);
+    for (const [other, s] of scored) edges.set(Math.min(doc, other) * n + Math.max(doc, other), s);
   }
-  return pairs;
+  return [...edges.entries()].sort((x, y) => x[0] - y[0]).map(([key, s]) => [Math.floor(key / n), key % n, s]);
+}
+
+/** Max-heap of candidate merges; ties break on the lower indices so results never depend on input order. */
+class MergeHeap {
+  private items: [number, number, number][] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  private above(x: [number, number, number], y: [number, number, number]): boolean {
+    if (x[0] !== y[0]) return x[0] > y[0];
+    if (x[1] !== y[1]) return x[1] < y[1];
+    return x[2] < y[2];
+  }
+  push(item: [number, number, number]): void {
+    const items = this.items;
+    items.push(item);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.above(items[i], items[parent])) break;
+      [items[i], items[parent]] = [items[parent], items[i]];
+      i = parent;
+    }
+  }
+  pop(): [number, number, number] | undefined {
+    const items = this.items;
+    if (items.length === 0) return undefined;
+    const top = items[0];
+    const last = items.pop()!;
+    if (items.length) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let best = i;
+        if (l < items.length && this.above(items[l], items[best])) best = l;
+        if (r < items.length && this.above(items[r], items[best])) best = r;
+        if (best === i) break;
+        [items[i], items[best]] = [items[best], items[i]];
+        i = best;
+      }
+    }
+    return top;
+  }
 }
 
 /**
  * Average-linkage agglomeration over a sparse similarity graph. Missing pairs count as 0,
- * so a group only grows when most of its members agree. Deterministic: ties break on index.
+ * so a group only grows when most of its members agree. A heap of candidate merges with
+ * lazy invalidation keeps it O(E log E) instead of rescanning all edges per merge.
  */
 export function averageLinkage(n: number, edges: [number, number, number][], threshold: number): number[] {
-  const members = Array.from({ length: n }, (_, i) => [i]);
+  const size = new Array<number>(n).fill(1);
   const sums = Array.from({ length: n }, () => new Map<number, number>());
   for (const [i, j, s] of edges) {
     sums[i].set(j, (sums[i].get(j) ?? 0) + s);
     sums[j].set(i, (sums[j].get(i) ?? 0) + s);
   }
+  const parent = Array.from({ length: n }, (_, i) => i);
   const alive = new Array<boolean>(n).fill(true);
-  for (;;) {
-    let best = -1;
-    let bestA = -1;
-    let bestB = -1;
-    for (let a = 0; a < n; a++) {
-      if (!alive[a]) continue;
-      for (const [b, sum] of sums[a]) {
-        if (b <= a || !alive[b]) continue;
-        const avg = sum / (members[a].length * members[b].length);
-        if (avg > best + 1e-12) {
-          best = avg;
-          bestA = a;
-          bestB = b;
-        }
-      }
+  const heap = new MergeHeap();
+  for (let a = 0; a < n; a++) for (const [b, sum] of sums[a]) if (a < b && sum >= threshold) heap.push([sum, a, b]);
+  while (heap.size) {
+    const [avg, a, b] = heap.pop()!;
+    if (avg < threshold) break;
+    if (!alive[a] || !alive[b]) continue;
+    const current = sums[a].get(b);
+    // Stale entry: the pair's average changed since it was pushed.
+    if (current === undefined || Math.abs(current / (size[a] * size[b]) - avg) > 1e-12) continue;
+    // Merge the smaller neighbour list into the larger; keep the lower index as the id.
+    const [keep, gone] = a < b ? [a, b] : [b, a];
+    alive[gone] = false;
+    parent[gone] = keep;
+    size[keep] += size[gone];
+    sums[keep].delete(gone);
+    for (const [c, sum] of sums[gone]) {
+      if (c === keep) continue;
+      const merged = (sums[keep].get(c) ?? 0) + sum;
+      sums[keep].set(c, merged);
+      sums[c].set(keep, merged);
+      sums[c].delete(gone);
     }
-    if (best < threshold || bestA < 0) break;
-    // Merge bestB into bestA.
-    alive[bestB] = false;
-    members[bestA] = members[bestA].concat(members[bestB]);
-    for (const [c, sum] of sums[bestB]) {
-      if (c === bestA) continue;
-      sums[bestA].set(c, (sums[bestA].get(c) ?? 0) + sum);
-      sums[c].set(bestA, (sums[c].get(bestA) ?? 0) + sum);
-      sums[c].delete(bestB);
+    sums[gone].clear();
+    for (const [c, sum] of sums[keep]) {
+      const average = sum / (size[keep] * size[c]);
+      if (average >= threshold) heap.push([average, Math.min(keep, c), Math.max(keep, c)]);
     }
-    sums[bestA].delete(bestB);
-    sums[bestB].clear();
   }
-  const label = new Array<number>(n).fill(-1);
-  for (let a = 0; a < n; a++) if (alive[a]) for (const m of members[a]) label[m] = a;
-  return label;
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i];
+    return i;
+  };
+  return Array.from({ length: n }, (_, i) => find(i));
 }
 
 /** Group articles into stories; returns groups of article indices, copies with their originals. */
 export function cluster(articles: DedupedArticle[], options: ClusterOptions = DEFAULT_CLUSTER_OPTIONS): number[][] {
   const byId = new Map(articles.map((article, index) => [article.id, index]));
   const originals = articles.map((_, i) => i).filter((i) => articles[i].duplicateOf === null || !byId.has(articles[i].duplicateOf!));
-  const vectors = tfidfVectors(originals.map((i) => articleTerms(articles[i])), options);
-  const edges: [number, number, number][] = [];
-  for (const [x, y] of candidatePairs(vectors)) {
-    const similarity = cosine(vectors[x], vectors[y]);
-    if (similarity > 0.02) edges.push([x, y, similarity]);
-  }
+  const vectors = tfidfVectors(originals.map((i) => weightedTerms(articles[i], options)), options);
+  const times = originals.map((i) => publishedTime(articles[i]));
+  const edges = neighbourEdges(vectors, times, options);
   const labels = averageLinkage(originals.length, edges, options.threshold);
   const groups = new Map<number, number[]>();
   originals.forEach((articleIndex, x) => {
@@ -185,7 +326,7 @@ export function cluster(articles: DedupedArticle[], options: ClusterOptions = DE
     const root = originalOf(articles, byId, i);
     groupOf.get(root)!.push(i);
   });
-  return [...groups.values()].map((group) => group.sort((a, b) => a - b));
+  return [...groups.values()].map((group) => group.sort((a, b) => a - b)).sort((x, y) => x[0] - y[0]);
 }
 
 function originalOf(articles: DedupedArticle[], byId: Map<string, number>, i: number): number {

@@ -29,6 +29,11 @@ export const KNOBS = {
   lexFloor: 0.1,
   perArticle: 12,
   topical: 0,
+  crossOnly: 0,
+  wCov: 0,
+  covPow: 1,
+  covLen: 0.5,
+  covIdf: 0,
   supportMode: 0,
 };
 
@@ -108,11 +113,12 @@ function normalized(vector: Map<string, number>): Map<string, number> {
 }
 
 /** LexRank: PageRank over the sentence-similarity graph (edges above a cosine floor). */
-function lexRank(candidates: Candidate[], floor = 0.1, damping = 0.85): number[] {
+function lexRank(candidates: Candidate[], floor = 0.1, damping = 0.85, crossOnly = false): number[] {
   const n = candidates.length;
   const neighbours: number[][] = Array.from({ length: n }, () => []);
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
+      if (crossOnly && candidates[i].article === candidates[j].article) continue;
       if (cosine(candidates[i].vector, candidates[j].vector) >= floor) {
         neighbours[i].push(j);
         neighbours[j].push(i);
@@ -164,7 +170,7 @@ export function summarize(
     }
   }
   if (candidates.length === 0) return [];
-  const centrality = lexRank(candidates, K.lexFloor);
+  const centrality = lexRank(candidates, K.lexFloor, 0.85, K.crossOnly > 0 && originals.length > 1);
   const sources = originals.length;
   const titleAcc = new Map<string, number>();
   for (const index of originals) {
@@ -213,6 +219,29 @@ export function summarize(
       (1 - K.topical + K.topical * (topic.get(candidate.article)! / maxTopic))
     );
   });
+  // Term coverage: a term weighs by how many of the story's sources use it, so a summary that
+  // covers what most sources say beats one that covers one outlet's (or one stray's) angle.
+  const storyDf = new Map<string, number>();
+  for (const index of originals) {
+    const seen = new Set<string>(contentTerms(articles[index].title));
+    for (const c of candidates) if (c.article === index) for (const t of c.terms) seen.add(t);
+    for (const t of seen) storyDf.set(t, (storyDf.get(t) ?? 0) + 1);
+  }
+  const termWeight = (t: string) => {
+    const share = (storyDf.get(t) ?? 0) / sources;
+    const idf = Math.log((stats.documents + 1) / ((stats.df.get(t) ?? 0) + 0.5)) + 1;
+    return Math.pow(share, K.covPow) * Math.pow(idf, K.covIdf);
+  };
+  const covered = new Set<string>();
+  const gainOf = (i: number) => {
+    let g = 0;
+    for (const t of new Set(candidates[i].terms)) if (!covered.has(t)) g += termWeight(t);
+    return g / Math.pow(candidates[i].words, K.covLen);
+  };
+  let gainNorm = 0;
+  for (let i = 0; i < candidates.length; i++) gainNorm = Math.max(gainNorm, gainOf(i));
+  gainNorm ||= 1;
+  if ((KNOBS as any).debug) candidates.forEach((c, i) => console.log(articles[c.article].path, c.position, c.eligible ? "E" : "-", scores[i].toFixed(3), "c", centrality[i].toFixed(2), "g", (gainOf(i)/gainNorm).toFixed(2), c.text.slice(0, 80)));
   let pool = candidates.map((_, i) => i).filter((i) => candidates[i].eligible);
   if (pool.length === 0) pool = candidates.map((_, i) => i);
   const chosen: number[] = [];
@@ -224,7 +253,7 @@ export function summarize(
       const redundancy = chosen.reduce((m, j) => Math.max(m, cosine(candidates[i].vector, candidates[j].vector)), 0);
       if (redundancy >= K.redundancyCap) continue; // says what a chosen sentence says
       if (chosen.length > 0 && words + candidates[i].words > options.maxWords + K.overshoot) continue;
-      const value = K.mmrLambda * scores[i] - (1 - K.mmrLambda) * redundancy;
+      const value = K.mmrLambda * scores[i] - (1 - K.mmrLambda) * redundancy + K.wCov * gainOf(i) / gainNorm;
       if (value > bestValue + 1e-12) {
         bestValue = value;
         best = i;
@@ -233,6 +262,7 @@ export function summarize(
     if (best < 0) break;
     chosen.push(best);
     words += candidates[best].words;
+    for (const t of candidates[best].terms) covered.add(t);
     pool = pool.filter((i) => i !== best);
     if (words >= K.targetWords && chosen.length >= 2) break;
   }
