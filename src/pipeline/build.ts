@@ -134,35 +134,39 @@ function makeStory(members: DedupedArticle[], stats: ReturnType<typeof termStats
 }
 
 /**
- * The most representative headline: the found headline closest to what all sources say,
- * preferring originals (a spun copy's headline is garbled). Lead-made titles only when no
- * source printed a headline.
+ * The most representative headline: the found headline whose words the other sources use
+ * most, preferring originals. Each headline is judged only by the other sources (leave one
+ * out), so a long article cannot vote for its own headline, and a spun headline's swapped
+ * synonyms find no support elsewhere. Lead-made titles only when no source printed a headline.
  */
 function storyTitle(articles: DedupedArticle[]): string {
   const originals = articles.filter((a) => !a.duplicateOf);
   const pool = originals.length ? originals : articles;
   const headlined = pool.filter((a) => !a.titleFromLead);
   const choices = headlined.length ? headlined : pool;
-  if (choices.length === 1) return choices[0].title;
-  const [centroid, ...titleVectors] = tfidfVectors(
-    [mergeCounts(pool.map((article) => articleTerms(article))), ...choices.map((a) => countTerms(contentTerms(a.title)))],
-    DEFAULT_CLUSTER_OPTIONS,
-  );
-  let best = 0;
-  titleVectors.forEach((vector, i) => {
-    if (cosine(vector, centroid) > cosine(titleVectors[best], centroid) + 1e-12) best = i;
-  });
-  return choices[best].title;
-}
-
-function countTerms(terms: string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-  return counts;
-}
-
-function mergeCounts(maps: Map<string, number>[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const map of maps) for (const [term, count] of map) out.set(term, (out.get(term) ?? 0) + count);
-  return out;
+  if (choices.length === 1 || pool.length === 1) return choices[0].title;
+  const vocabulary = pool.map((a) => new Set([...contentTerms(a.title), ...a.paragraphs.flatMap((p) => contentTerms(p.text))]));
+  let best = choices[0];
+  let bestScore = -Infinity;
+  for (const choice of choices) {
+    const own = pool.indexOf(choice);
+    const terms = new Set(contentTerms(choice.title));
+    if (terms.size === 0) continue;
+    let support = 0;
+    for (const term of terms) {
+      let users = 0;
+      vocabulary.forEach((words, i) => {
+        if (i !== own && words.has(term)) users++;
+      });
+      support += users / (pool.length - 1);
+    }
+    // Summed support rewards a headline that says more of the story; the square root keeps
+    // an unsupported word costing something, so a padded or garbled headline does not win.
+    const score = support / Math.sqrt(terms.size);
+    if (score > bestScore + 1e-12) {
+      bestScore = score;
+      best = choice;
+    }
+  }
+  return best.title;
 }

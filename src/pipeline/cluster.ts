@@ -23,17 +23,27 @@ export interface ClusterOptions {
    * they all share still count as evidence instead of getting zero weight.
    */
   idfPrior: number;
-  /** Days apart beyond which two dated articles are taken for different events (soft). */
+  /**
+   * Decay scale, in days beyond a week, for dated articles being one event; 0 turns it off.
+   * Off by default: on ECB+ one event's reports span weeks to years (follow-ups, trials),
+   * and the confusable same-kind events are told apart by names better than by dates.
+   */
   dateScaleDays: number;
+  /** Average-link similarity, under within-story term weights, that holds a story's parts together. */
+  localThreshold: number;
+  /** Parts of a story stay apart only when their similarity is below this share of their own cohesion. */
+  splitRatio: number;
 }
 
 export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
-  threshold: 0.2,
+  threshold: 0.15,
   entityWeight: 1,
   titleWeight: 2,
   leadWeight: 1,
   idfPrior: 10,
-  dateScaleDays: 14,
+  dateScaleDays: 0,
+  localThreshold: 0.12,
+  splitRatio: 0.55,
 };
 
 /** Neighbours kept per article: a story rarely has more sources than this among its nearest. */
@@ -127,7 +137,10 @@ export function tfidfVectors(termCounts: Map<string, number>[], options: Cluster
       if (count <= 0) continue;
       const idf = Math.log((n + 1) / ((df.get(term) ?? 0) + 0.5));
       const boost = term.startsWith("@") || term.startsWith("#") ? options.entityWeight : 1;
-      const weight = (1 + Math.log(1 + count)) * Math.max(idf, 0.1) * boost;
+      // Sublinear tf: a word used once scores 1, so a headline word (weight 2) outweighs it
+      // but ten repetitions in a long article do not drown the rest.
+      const tf = count >= 1 ? 1 + Math.log(count) : count;
+      const weight = tf * Math.max(idf, 0.1) * boost;
       if (weight <= 0) continue;
       vector.set(term, weight);
       norm += weight * weight;
@@ -157,7 +170,7 @@ const DAY_MS = 86_400_000;
 function dateAgreement(a: number | null, b: number | null, scaleDays: number): number {
   if (a === null || b === null || !(scaleDays > 0)) return 1;
   const days = Math.abs(a - b) / DAY_MS;
-  const grace = 3;
+  const grace = 7;
   return days <= grace ? 1 : Math.exp(-(days - grace) / scaleDays);
 }
 
@@ -211,18 +224,21 @@ function neighbourEdges(vectors: SparseVector[], times: (number | null)[], optio
   return [...edges.entries()].sort((x, y) => x[0] - y[0]).map(([key, s]) => [Math.floor(key / n), key % n, s]);
 }
 
+/** Score, the two group ids, and each group's version when scored (older versions are stale). */
+type MergeEntry = [number, number, number, number, number];
+
 /** Max-heap of candidate merges; ties break on the lower indices so results never depend on input order. */
 class MergeHeap {
-  private items: [number, number, number][] = [];
+  private items: MergeEntry[] = [];
   get size(): number {
     return this.items.length;
   }
-  private above(x: [number, number, number], y: [number, number, number]): boolean {
+  private above(x: MergeEntry, y: MergeEntry): boolean {
     if (x[0] !== y[0]) return x[0] > y[0];
     if (x[1] !== y[1]) return x[1] < y[1];
     return x[2] < y[2];
   }
-  push(item: [number, number, number]): void {
+  push(item: MergeEntry): void {
     const items = this.items;
     items.push(item);
     let i = items.length - 1;
@@ -233,7 +249,7 @@ class MergeHeap {
       i = parent;
     }
   }
-  pop(): [number, number, number] | undefined {
+  pop(): MergeEntry | undefined {
     const items = this.items;
     if (items.length === 0) return undefined;
     const top = items[0];
@@ -257,46 +273,67 @@ class MergeHeap {
 }
 
 /**
- * Average-linkage agglomeration over a sparse similarity graph. Missing pairs count as 0,
- * so a group only grows when most of its members agree. A heap of candidate merges with
- * lazy invalidation keeps it O(E log E) instead of rescanning all edges per merge.
+ * Average-linkage agglomeration. With unit vectors the average pairwise cosine between two
+ * groups is exactly dot(sum of one, sum of other) / (size × size), so each group carries
+ * its vector sum and every merge is scored over all member pairs, not just the sampled
+ * ones: a large story is not held back by pairs the neighbour search never looked at.
+ * The sparse graph only decides which groups are compared. Dates compare as intervals: two
+ * groups whose coverage periods are far apart are different events.
  */
-export function averageLinkage(n: number, edges: [number, number, number][], threshold: number): number[] {
+export function averageLinkage(
+  vectors: SparseVector[],
+  times: (number | null)[],
+  edges: [number, number, number][],
+  options: ClusterOptions,
+): number[] {
+  const n = vectors.length;
+  const sums = vectors.map((v) => new Map(v));
   const size = new Array<number>(n).fill(1);
-  const sums = Array.from({ length: n }, () => new Map<number, number>());
-  for (const [i, j, s] of edges) {
-    sums[i].set(j, (sums[i].get(j) ?? 0) + s);
-    sums[j].set(i, (sums[j].get(i) ?? 0) + s);
+  const first = times.slice();
+  const last = times.slice();
+  const version = new Array<number>(n).fill(0);
+  const adjacent = Array.from({ length: n }, () => new Set<number>());
+  for (const [i, j] of edges) {
+    adjacent[i].add(j);
+    adjacent[j].add(i);
   }
   const parent = Array.from({ length: n }, (_, i) => i);
-  const alive = new Array<boolean>(n).fill(true);
+  const score = (a: number, b: number): number => {
+    let gap: number | null = null;
+    if (first[a] !== null && first[b] !== null) gap = Math.max(0, first[a]! - last[b]!, first[b]! - last[a]!);
+    const agreement = gap === null ? 1 : dateAgreement(0, gap, options.dateScaleDays);
+    return (cosine(sums[a], sums[b]) / (size[a] * size[b])) * agreement;
+  };
   const heap = new MergeHeap();
-  for (let a = 0; a < n; a++) for (const [b, sum] of sums[a]) if (a < b && sum >= threshold) heap.push([sum, a, b]);
-  while (heap.size) {
-    const [avg, a, b] = heap.pop()!;
-    if (avg < threshold) break;
-    if (!alive[a] || !alive[b]) continue;
-    const current = sums[a].get(b);
-    // Stale entry: the pair's average changed since it was pushed.
-    if (current === undefined || Math.abs(current / (size[a] * size[b]) - avg) > 1e-12) continue;
-    // Merge the smaller neighbour list into the larger; keep the lower index as the id.
+  const push = (a: number, b: number): void => {
+    const [x, y] = a < b ? [a, b] : [b, a];
+    const s = score(x, y);
+    if (s >= options.threshold) heap.push([s, x, y, version[x], version[y]]);
+  };
+  for (let a = 0; a < n; a++) for (const b of adjacent[a]) if (a < b) push(a, b);
+  for (let entry = heap.pop(); entry; entry = heap.pop()) {
+    const [, a, b, va, vb] = entry;
+    if (parent[a] !== a || parent[b] !== b || version[a] !== va || version[b] !== vb) continue;
     const [keep, gone] = a < b ? [a, b] : [b, a];
-    alive[gone] = false;
     parent[gone] = keep;
+    for (const [term, w] of sums[gone]) sums[keep].set(term, (sums[keep].get(term) ?? 0) + w);
+    sums[gone] = new Map();
     size[keep] += size[gone];
-    sums[keep].delete(gone);
-    for (const [c, sum] of sums[gone]) {
-      if (c === keep) continue;
-      const merged = (sums[keep].get(c) ?? 0) + sum;
-      sums[keep].set(c, merged);
-      sums[c].set(keep, merged);
-      sums[c].delete(gone);
+    if (first[gone] !== null) {
+      first[keep] = first[keep] === null ? first[gone] : Math.min(first[keep]!, first[gone]!);
+      last[keep] = last[keep] === null ? last[gone] : Math.max(last[keep]!, last[gone]!);
     }
-    sums[gone].clear();
-    for (const [c, sum] of sums[keep]) {
-      const average = sum / (size[keep] * size[c]);
-      if (average >= threshold) heap.push([average, Math.min(keep, c), Math.max(keep, c)]);
+    version[keep]++;
+    for (const c of adjacent[gone]) {
+      adjacent[c].delete(gone);
+      if (c !== keep) {
+        adjacent[c].add(keep);
+        adjacent[keep].add(c);
+      }
     }
+    adjacent[keep].delete(gone);
+    adjacent[gone].clear();
+    for (const c of [...adjacent[keep]].sort((x, y) => x - y)) push(keep, c);
   }
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i];
@@ -309,10 +346,12 @@ export function averageLinkage(n: number, edges: [number, number, number][], thr
 export function cluster(articles: DedupedArticle[], options: ClusterOptions = DEFAULT_CLUSTER_OPTIONS): number[][] {
   const byId = new Map(articles.map((article, index) => [article.id, index]));
   const originals = articles.map((_, i) => i).filter((i) => articles[i].duplicateOf === null || !byId.has(articles[i].duplicateOf!));
-  const vectors = tfidfVectors(originals.map((i) => weightedTerms(articles[i], options)), options);
+  const counts = originals.map((i) => weightedTerms(articles[i], options));
+  const vectors = tfidfVectors(counts, options);
   const times = originals.map((i) => publishedTime(articles[i]));
   const edges = neighbourEdges(vectors, times, options);
-  const labels = averageLinkage(originals.length, edges, options.threshold);
+  const labels = averageLinkage(vectors, times, edges, options);
+  splitMixedGroups(labels, counts, times, options);
   const groups = new Map<number, number[]>();
   originals.forEach((articleIndex, x) => {
     const group = groups.get(labels[x]);
@@ -337,4 +376,90 @@ function originalOf(articles: DedupedArticle[], byId: Map<string, number>, i: nu
     current = next;
   }
   return current;
+}
+
+/**
+ * Second pass inside each story: re-weight terms by how rare they are within the group, so
+ * the words every member shares (the kind of event: "quake", "magnitude", "Klitschko")
+ * stop counting and the words that tell members apart (opponents, places, tolls, years)
+ * decide. A group that falls apart under this view into parts that are far apart relative
+ * to their own cohesion holds two events of one kind. One story's reports also differ in
+ * detail, so parts that are merely looser than the threshold rejoin.
+ */
+function splitMixedGroups(labels: number[], counts: Map<string, number>[], times: (number | null)[], options: ClusterOptions): void {
+  const groups = new Map<number, number[]>();
+  labels.forEach((label, i) => {
+    const list = groups.get(label);
+    if (list) list.push(i);
+    else groups.set(label, [i]);
+  });
+  for (const members of groups.values()) {
+    // Two parts of at least two members each need four.
+    if (members.length < 4) continue;
+    const local = tfidfVectors(
+      members.map((i) => counts[i]),
+      options,
+    );
+    const localTimes = members.map((i) => times[i]);
+    const sub = averageLinkage(local, localTimes, neighbourEdges(local, localTimes, options), { ...options, threshold: options.localThreshold });
+    const parts = new Map<number, number[]>();
+    sub.forEach((label, x) => {
+      const list = parts.get(label);
+      if (list) list.push(x);
+      else parts.set(label, [x]);
+    });
+    const cores = [...parts.values()].filter((part) => part.length >= 2).sort((p, q) => p[0] - q[0]);
+    if (cores.length < 2) continue;
+    // A member the local view leaves alone is an outlier of its story, not a story of its
+    // own (the global pass already judged it close enough): it rejoins the nearest core.
+    const sumOf = (part: number[]): SparseVector => {
+      const sum: SparseVector = new Map();
+      for (const x of part) for (const [term, w] of local[x]) sum.set(term, (sum.get(term) ?? 0) + w);
+      return sum;
+    };
+    let sums = cores.map(sumOf);
+    for (const part of [...parts.values()].filter((p) => p.length === 1).sort((p, q) => p[0] - q[0])) {
+      const x = part[0];
+      let best = 0;
+      let bestScore = -Infinity;
+      cores.forEach((core, c) => {
+        const avg = cosine(local[x], sums[c]) / core.length;
+        if (avg > bestScore + 1e-12) {
+          bestScore = avg;
+          best = c;
+        }
+      });
+      cores[best].push(x);
+    }
+    sums = cores.map(sumOf);
+    // Average pairwise similarity from vector sums (unit vectors: |sum|² = size + 2·pairs).
+    const cohesion = (c: number): number => {
+      const k = cores[c].length;
+      return k < 2 ? 1 : (cosine(sums[c], sums[c]) - k) / (k * (k - 1));
+    };
+    for (;;) {
+      let best = -Infinity;
+      let bi = -1;
+      let bj = -1;
+      for (let i = 0; i < cores.length; i++) {
+        for (let j = i + 1; j < cores.length; j++) {
+          const between = cosine(sums[i], sums[j]) / (cores[i].length * cores[j].length);
+          const r = between / Math.sqrt(Math.max(1e-9, cohesion(i) * cohesion(j)));
+          if (r > best + 1e-12) {
+            best = r;
+            bi = i;
+            bj = j;
+          }
+        }
+      }
+      if (bi < 0 || best < options.splitRatio) break;
+      cores[bi] = cores[bi].concat(cores[bj]);
+      cores.splice(bj, 1);
+      sums = cores.map(sumOf);
+    }
+    for (const core of cores) {
+      const label = members[Math.min(...core)];
+      for (const x of core) labels[members[x]] = label;
+    }
+  }
 }
