@@ -25,11 +25,15 @@ function marks(story: StoryView, articleIds: string[]): Html[] {
   return sources.map((s) => h`<sup><a href="#${s.id}">${s.number}</a></sup>`);
 }
 
+function markGroup(story: StoryView, articleIds: string[]): Html {
+  return h`<span class="marks">${marks(story, articleIds)}</span>`;
+}
+
 function summary(story: StoryView): Html {
   const sentences = story.story.summary.filter((s) => s.text.trim());
   if (!sentences.length) return h`<p>No summary could be made for this story; see the sources below.</p>`;
   return h`<p class="summary">${sentences.map(
-    (s, i) => h`${i > 0 ? " " : ""}${s.text.trim()}${marks(story, s.articles)}`,
+    (s, i) => h`${i > 0 ? " " : ""}${s.text.trim()}${markGroup(story, s.articles)}`,
   )}</p>`;
 }
 

@@ -160,16 +160,24 @@ function markdownBlocks(body: string): Block[] {
 
 function inlineText(tokens: Token[] | undefined): string {
   if (!tokens) return "";
-  return tokens
-    .map((token) => {
-      if ("tokens" in token && Array.isArray(token.tokens) && token.tokens.length) return inlineText(token.tokens);
-      if (token.type === "html") return stripTags(token.raw);
-      if (token.type === "br") return "\n";
-      if (token.type === "image") return "";
-      if (token.type === "escape" || token.type === "codespan" || token.type === "text") return decodeEntities((token as Tokens.Text).text);
-      return "raw" in token ? token.raw : "";
-    })
-    .join("");
+  const parts: string[] = [];
+  // Inline <script>/<style> arrive as separate open, text and close tokens: skip what is between.
+  let insideCode = false;
+  for (const token of tokens) {
+    if (token.type === "html") {
+      if (/^<(script|style)\b/i.test(token.raw) && !/<\/(script|style)>/i.test(token.raw)) insideCode = true;
+      else if (/^<\/(script|style)/i.test(token.raw)) insideCode = false;
+      else parts.push(stripTags(token.raw));
+      continue;
+    }
+    if (insideCode) continue;
+    if ("tokens" in token && Array.isArray(token.tokens) && token.tokens.length) parts.push(inlineText(token.tokens));
+    else if (token.type === "br") parts.push("\n");
+    else if (token.type === "image") continue;
+    else if (token.type === "escape" || token.type === "codespan" || token.type === "text") parts.push(decodeEntities((token as Tokens.Text).text));
+    else if ("raw" in token) parts.push(token.raw);
+  }
+  return parts.join("");
 }
 
 function stripTags(html: string): string {

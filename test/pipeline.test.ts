@@ -1,0 +1,108 @@
+// Pure stages against fixture files (input and expected output side by side) and the seed
+// corpus as a reader checks it.
+import { describe, expect, it } from "vitest";
+import { buildDigest } from "../src/pipeline/build";
+import { clean } from "../src/pipeline/clean";
+import { parseDate } from "../src/pipeline/dates";
+import { ingest } from "../src/pipeline/ingest";
+import { splitSentences } from "../src/pipeline/text";
+import { SEEDS } from "./helpers";
+
+const inputs = import.meta.glob("./fixtures/ingest/*.{txt,md}", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+const expected = import.meta.glob("./fixtures/ingest/*.expected.json", { import: "default", eager: true }) as Record<string, Record<string, unknown>>;
+const encode = (text: string) => new TextEncoder().encode(text);
+
+describe("ingest + clean fixtures", () => {
+  for (const [path, text] of Object.entries(inputs)) {
+    const name = path.replace(/^.*\//, "");
+    it(name, () => {
+      const article = clean(ingest({ path: name, bytes: encode(text), entered: null }));
+      const want = expected[path.replace(/\.(txt|md)$/, ".expected.json")];
+      expect({ url: article.url, headline: article.headline, published: article.published, source: article.source, firstParagraph: article.paragraphs[0]?.text }).toEqual(want);
+    });
+  }
+});
+
+describe("sentence splitting on news text", () => {
+  const cases: [string, string[]][] = [
+    ["The U.S. Secretary of State arrived. Talks began at noon.", ["The U.S. Secretary of State arrived.", "Talks began at noon."]],
+    ["Mr. Kihara met Austin in Tokyo. They signed a memo.", ["Mr. Kihara met Austin in Tokyo.", "They signed a memo."]],
+    ["The vote is set for Jan. 5 in the capital. Polls open early.", ["The vote is set for Jan. 5 in the capital.", "Polls open early."]],
+    ["President John F. Kennedy spoke. Crowds cheered.", ["President John F. Kennedy spoke.", "Crowds cheered."]],
+    ["Growth slowed to 2.5 percent in May. Prices rose.", ["Growth slowed to 2.5 percent in May.", "Prices rose."]],
+    ['"We will win," she said. The crowd roared.', ['"We will win," she said.', "The crowd roared."]],
+    ["The talks (held in Tokyo.) ended. Both sides spoke.", ["The talks (held in Tokyo.) ended.", "Both sides spoke."]],
+    ["It was the largest base in the U.S. The plan changes that.", ["It was the largest base in the U.S.", "The plan changes that."]],
+    ["The Japan-U.S. Security Consultative Committee met on Sunday.", ["The Japan-U.S. Security Consultative Committee met on Sunday."]],
+    ["Japan, U.S. eye security talks in Tokyo", ["Japan, U.S. eye security talks in Tokyo"]],
+    ["Did they agree? Officials would not say.", ["Did they agree?", "Officials would not say."]],
+    ["It closed at 5 p.m. on Friday after the storm.", ["It closed at 5 p.m. on Friday after the storm."]],
+  ];
+  it.each(cases)("%s", (input, sentences) => expect(splitSentences(input)).toEqual(sentences));
+});
+
+describe("dates from datelines", () => {
+  it.each([
+    ["7:00 JST, July 29, 2024", "2024-07-28T22:00:00Z"],
+    ["May 03, 2013", "2013-05-03T00:00:00Z"],
+    ["Posted: 05/02/07, 9:00 PM PDT |", "2007-05-03T04:00:00Z"],
+    ["10:24 AM, MON 22 JUL 2013", "2013-07-22T10:24:00Z"],
+    ["Tokyo, 9 June, /AJMEDIA/", null],
+  ])("%s → %s", (line, iso) => expect(parseDate(line)).toBe(iso));
+});
+
+describe("the seed corpus, as a reader checks it", () => {
+  const files = Object.entries(SEEDS).map(([path, text]) => ({ path, bytes: encode(text), entered: "2024-07-30T00:00:00Z" }));
+  const digest = buildDigest(files, {
+    meta: { title: "t", description: "d", siteUrl: "http://localhost:8787", language: "en", ttlMinutes: 15 },
+    generatedAt: "2024-07-30T00:00:00Z",
+    fingerprint: "seeds",
+  });
+  const story = digest.stories[0];
+  const everything = [
+    story.title,
+    ...story.summary.map((s) => s.text),
+    ...story.articles.flatMap((a) => [a.title, ...a.paragraphs.map((p) => p.text)]),
+  ].join("\n");
+
+  it("is one story with all five reports as sources and no copies among them", () => {
+    expect(digest.stories).toHaveLength(1);
+    expect(story.articles).toHaveLength(5);
+    expect(story.articles.every((a) => a.duplicateOf === null)).toBe(true);
+  });
+
+  it("has no boilerplate in titles, summary or cleaned text", () => {
+    for (const junk of [/Related Posts/i, /Follow us/i, /POPULAR ARTICLE/i, /ACCESS RANKING/i, /Facebook Twitter/i, /©/, /credit/i, /Core Inflation/i, /Snoopy/]) {
+      expect(everything).not.toMatch(junk);
+    }
+  });
+
+  it("gives every article a sensible title, made from the lead when the page had none", () => {
+    for (const article of story.articles) {
+      const words = article.title.split(/\s+/).length;
+      expect(words).toBeGreaterThanOrEqual(4);
+      expect(words).toBeLessThanOrEqual(25);
+      expect(article.title).not.toMatch(/credit|photo/i);
+    }
+    expect(story.articles.filter((a) => a.titleFromLead)).toHaveLength(2);
+  });
+
+  it("summarizes in 2–4 clean sentences that name their sources and say where and what", () => {
+    expect(story.summary.length).toBeGreaterThanOrEqual(2);
+    expect(story.summary.length).toBeLessThanOrEqual(4);
+    const text = story.summary.map((s) => s.text).join(" ");
+    const words = text.split(/\s+/).length;
+    expect(words).toBeGreaterThanOrEqual(30);
+    expect(words).toBeLessThanOrEqual(95);
+    expect(text).toMatch(/Tokyo/);
+    expect(text).toMatch(/July|Sunday/);
+    expect(text).toMatch(/command|headquarters/i);
+    expect(text).not.toMatch(/Protection Secretary|Safety Consultative|Photograph credit/);
+    for (const sentence of story.summary) expect(sentence.articles.length).toBeGreaterThan(0);
+  });
+
+  it("titles the story with a clean headline, not the spun copy's", () => {
+    expect(story.articles.some((a) => a.title === story.title && !a.titleFromLead)).toBe(true);
+    expect(story.title).not.toMatch(/Protection|Safety/);
+  });
+});
