@@ -548,8 +548,8 @@ describe("HTML", () => {
     for (const target of facts.fragmentLinks) expect(facts.ids.has(target)).toBe(true);
     // Numbered by source order; each sentence's sources once, ascending; unknown ids dropped.
     expect(page).toContain('<sup><a href="#aorig">1</a></sup><sup><a href="#anasty">4</a></sup>');
-    expect(page).toContain('original.<sup><a href="#aorig">1</a></sup><sup><a href="#acopy">2</a></sup>');
-    expect(page).toContain('article.<sup><a href="#anodate">3</a></sup></p>');
+    expect(page).toContain('original.<span class="marks"><sup><a href="#aorig">1</a></sup><sup><a href="#acopy">2</a></sup></span>');
+    expect(page).toContain('article.<span class="marks"><sup><a href="#anodate">3</a></sup></span></p>');
     expect(facts.supLinks).toEqual(["#aorig", "#anasty", "#aorig", "#acopy", "#anodate"]);
     expect(page).not.toContain("a-not-in-story");
     // Headings in order: h1, then h2 sections, h3 per source; never a skipped level.
