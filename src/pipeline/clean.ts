@@ -8,7 +8,11 @@ import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
 
 export function clean(article: IngestedArticle): CleanArticle {
   const kept = dropRepeatedParagraphs(dropFurniture(article.paragraphs));
-  const paragraphs = dropRepeatedSentences(kept.map((text) => ({ text, sentences: splitSentences(text) })));
+  let paragraphs = dropRepeatedSentences(kept.map((text) => ({ text, sentences: splitSentences(text) })));
+  // A headline-only page (a video page, a brief) is still a report of its event.
+  if (paragraphs.length === 0 && article.paragraphs.length === 0 && article.headline && !isCaption(article.headline)) {
+    paragraphs = [{ text: article.headline, sentences: [article.headline] }];
+  }
   const headline = article.headline && !isCaption(article.headline) ? article.headline : null;
   const title = headline ?? titleFromLead(paragraphs) ?? article.path.replace(/^.*\//, "").replace(/\.\w+$/, "");
   const sentenceCount = article.paragraphs.reduce((n, p) => n + splitSentences(p).length, 0);
@@ -118,10 +122,29 @@ function dropRepeatedSentences(paragraphs: Paragraph[]): Paragraph[] {
     if (seen.has(item.key)) dropped.add(`${item.p}:${item.s}`);
     seen.add(item.key);
   }
-  for (const a of all) {
+  // Near repeats: compare each sentence only with sentences sharing its rarer terms (an
+  // inverted index), so a long article costs about linear time, not all pairs.
+  const postings = new Map<string, number[]>();
+  all.forEach((item, index) => {
+    for (const term of item.terms) {
+      const list = postings.get(term);
+      if (list) list.push(index);
+      else postings.set(term, [index]);
+    }
+  });
+  const MAX_POSTINGS = 60;
+  for (let x = 0; x < all.length; x++) {
+    const a = all[x];
     if (dropped.has(`${a.p}:${a.s}`) || a.terms.size < 5) continue;
-    for (const b of all) {
-      if (a === b || dropped.has(`${b.p}:${b.s}`)) continue;
+    const shared = new Map<number, number>();
+    for (const term of a.terms) {
+      const list = postings.get(term)!;
+      if (list.length > MAX_POSTINGS) continue;
+      for (const y of list) if (y !== x) shared.set(y, (shared.get(y) ?? 0) + 1);
+    }
+    for (const [y, count] of shared) {
+      const b = all[y];
+      if (count < a.terms.size * 0.5 || dropped.has(`${b.p}:${b.s}`)) continue;
       const longer = b.terms.size > a.terms.size || (b.terms.size === a.terms.size && (b.p < a.p || (b.p === a.p && b.s < a.s)));
       if (longer && containment(a.terms, b.terms) >= 0.75) {
         dropped.add(`${a.p}:${a.s}`);

@@ -10,6 +10,8 @@ import {
   isCaption,
   isDateline,
   isPunctuationOnly,
+  isSectionMarker,
+  isSocialLine,
   looksLikeHeadline,
 } from "./signals";
 import type { CorpusFile, IngestedArticle } from "./types";
@@ -220,7 +222,7 @@ function readHeader(article: IngestedArticle, blocks: Block[]): IngestedArticle 
       article.url ??= text;
     } else if (isDateline(text)) {
       takeDateline(article, text);
-    } else if (isCaption(text) || isPunctuationOnly(text)) {
+    } else if (isCaption(text) || isPunctuationOnly(text) || isSectionMarker(text) || isSocialLine(text)) {
       // page furniture above the headline
     } else if (!article.headline && (heading !== undefined || looksLikeHeadline(text))) {
       article.headline = text;
@@ -235,7 +237,7 @@ function readHeader(article: IngestedArticle, blocks: Block[]): IngestedArticle 
   // Datelines that open the body as their own paragraph ("Tokyo, 9 June, /AJMEDIA/").
   while (body.length > 1 && isDateline(body[0])) takeDateline(article, body.shift()!);
   // A headline after a leading date block ("April 27, 2009" / blank / headline / body).
-  if (!article.headline && body.length > 1 && looksLikeHeadline(body[0])) {
+  if (!article.headline && body.length > 1 && looksLikeHeadline(body[0]) && !isSectionMarker(body[0])) {
     article.headline = body.shift()!;
     while (body.length > 1 && isDateline(body[0])) takeDateline(article, body.shift()!);
   }

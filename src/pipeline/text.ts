@@ -99,7 +99,7 @@ export function splitSentences(paragraph: string): string[] {
 }
 
 function isSentenceEnd(text: string, periodIndex: number): boolean {
-  const before = text.slice(0, periodIndex);
+  const before = text.slice(Math.max(0, periodIndex - 48), periodIndex);
   const word = (before.match(/([\p{L}.]+)$/u)?.[1] ?? "").toLowerCase();
   if (!word) return true;
   // A single letter is an initial ("John F. Kennedy"), unless it is a pronoun-like "I".
