@@ -9,7 +9,13 @@ export default defineConfig({
     hookTimeout: 120_000,
     projects: [
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            // A test-only admin secret (test/admin.test.ts). Tests of the unconfigured API pass an env without it.
+            miniflare: { bindings: { ADMIN_TOKEN: "test-admin-token-0123456789abcdef" } },
+          }),
+        ],
         test: { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/node/**"], testTimeout: 120_000, hookTimeout: 120_000 },
       },
       {

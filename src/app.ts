@@ -1,6 +1,7 @@
 // The Hono application: route groups, one error handler, content-negotiated 404s and 405s.
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { admin } from "./routes/admin";
 import { health } from "./routes/health";
 import { PUBLIC_ROUTES, site } from "./routes/site";
 
@@ -8,6 +9,8 @@ export const app = new Hono<{ Bindings: Env }>();
 
 app.route("/", health);
 app.route("/", site);
+// The admin API answers its own 405s (after auth), so the public 405s below never match /admin.
+app.route("/admin", admin);
 
 for (const route of [...PUBLIC_ROUTES, "/healthz"]) {
   app.all(route, (c) => errorResponse(c, 405, "Method not allowed.", { Allow: "GET, HEAD" }));
@@ -15,7 +18,7 @@ for (const route of [...PUBLIC_ROUTES, "/healthz"]) {
 
 function wantsJson(c: Context): boolean {
   const path = new URL(c.req.url).pathname;
-  return path.startsWith("/api") || path.endsWith(".json") || (c.req.header("Accept") ?? "").includes("application/json");
+  return path.startsWith("/api") || path === "/admin" || path.startsWith("/admin/") || path.endsWith(".json") || (c.req.header("Accept") ?? "").includes("application/json");
 }
 
 function escapeHtml(text: string): string {
@@ -46,7 +49,14 @@ function errorResponse(c: Context, status: number, message: string, headers: Rec
 app.notFound((c) => errorResponse(c, 404, "There is no page at this address."));
 
 app.onError((error, c) => {
-  if (error instanceof HTTPException) return errorResponse(c, error.status, error.message);
+  if (error instanceof HTTPException) {
+    // Extra headers (WWW-Authenticate, Allow) travel in the exception's `res` (see src/security.ts).
+    const headers: Record<string, string> = {};
+    error.res?.headers.forEach((value, name) => {
+      if (name !== "content-type") headers[name] = value;
+    });
+    return errorResponse(c, error.status, error.message, headers);
+  }
   console.error("unhandled error:", error);
   return errorResponse(c, 500, "Something went wrong on our side.");
 });

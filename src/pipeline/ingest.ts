@@ -33,8 +33,9 @@ export function articleId(path: string): string {
 
 /** Decode one file, or throw RejectedFileError saying why it cannot be an article. */
 export function decodeFile(file: CorpusFile): string {
-  if (file.bytes.byteLength > MAX_ARTICLE_BYTES) {
-    throw new RejectedFileError(`file is ${file.bytes.byteLength} bytes; articles may be at most ${MAX_ARTICLE_BYTES} bytes`);
+  const size = Math.max(file.size ?? 0, file.bytes.byteLength);
+  if (size > MAX_ARTICLE_BYTES) {
+    throw new RejectedFileError(`file is ${size} bytes; articles may be at most ${MAX_ARTICLE_BYTES} bytes`);
   }
   if (file.bytes.includes(0)) throw new RejectedFileError("binary file: contains NUL bytes");
   let text: string;

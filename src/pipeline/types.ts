@@ -7,6 +7,8 @@ export interface CorpusFile {
   bytes: Uint8Array;
   /** When the file entered the corpus (R2 upload time, file mtime), ISO 8601; fallback date. */
   entered: string | null;
+  /** Stored size when the bytes were not fetched because the file is over the size cap. */
+  size?: number;
 }
 
 /** A file the pipeline could not use, with a reason a publisher can act on. */

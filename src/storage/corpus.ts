@@ -1,6 +1,7 @@
 // The corpus in R2: one object per article, key = its corpus path. Helpers take the bucket
 // binding alone, so they can be tested and reused without the rest of the Worker's Env.
 import { toRfc3339 } from "../pipeline/dates";
+import { MAX_ARTICLE_BYTES } from "../pipeline/ingest";
 import { hash64 } from "../pipeline/text";
 import type { CorpusFile } from "../pipeline/types";
 
@@ -51,6 +52,11 @@ export async function readCorpus(bucket: R2Bucket, entries: CorpusEntry[], concu
     while (next < entries.length) {
       const index = next++;
       const entry = entries[index];
+      // An oversized object is rejected by its listed size, never downloaded into memory.
+      if (entry.size > MAX_ARTICLE_BYTES) {
+        files[index] = { path: entry.key, bytes: new Uint8Array(0), entered: entry.uploaded, size: entry.size };
+        continue;
+      }
       const object = await bucket.get(entry.key);
       if (!object) continue;
       files[index] = { path: entry.key, bytes: new Uint8Array(await object.arrayBuffer()), entered: entry.uploaded };
@@ -58,4 +64,55 @@ export async function readCorpus(bucket: R2Bucket, entries: CorpusEntry[], concu
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
   return files.filter((f): f is CorpusFile => f !== null);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes for the admin API. Keys must already be validated (src/security.ts); these helpers
+// only talk to the bucket.
+
+/** One object as the admin listing shows it. */
+export interface CorpusObjectInfo {
+  key: string;
+  size: number;
+  etag: string;
+  uploaded: string;
+}
+
+export interface CorpusPage {
+  articles: CorpusObjectInfo[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  cursor: string | null;
+  truncated: boolean;
+}
+
+/** One page of the bucket listing (R2 returns at most 1,000 objects a page). */
+export async function listCorpusPage(bucket: R2Bucket, options: { cursor?: string; limit: number }): Promise<CorpusPage> {
+  const page = await bucket.list({ cursor: options.cursor, limit: options.limit });
+  return {
+    articles: page.objects.map((o) => ({ key: o.key, size: o.size, etag: o.etag, uploaded: toRfc3339(o.uploaded) })),
+    cursor: page.truncated ? page.cursor : null,
+    truncated: page.truncated,
+  };
+}
+
+/** Store one article's text (UTF-8). Returns what was stored and whether the key was new. */
+export async function putArticle(
+  bucket: R2Bucket,
+  key: string,
+  text: string,
+  contentType: string,
+): Promise<{ info: CorpusObjectInfo; created: boolean }> {
+  const existed = (await bucket.head(key)) !== null;
+  const object = await bucket.put(key, new TextEncoder().encode(text), { httpMetadata: { contentType } });
+  return {
+    info: { key: object.key, size: object.size, etag: object.etag, uploaded: toRfc3339(object.uploaded) },
+    created: !existed,
+  };
+}
+
+/** Delete one article; false when there was no such object. */
+export async function deleteArticle(bucket: R2Bucket, key: string): Promise<boolean> {
+  if ((await bucket.head(key)) === null) return false;
+  await bucket.delete(key);
+  return true;
 }
