@@ -1,7 +1,7 @@
 // The whole pipeline as one pure function: corpus files → Digest. Each file is ingested and
 // cleaned on its own, so one bad file is rejected with its reason and never stops the rest.
 import { clean } from "./clean";
-import { articleTerms, cluster, cosine, tfidfVectors, DEFAULT_CLUSTER_OPTIONS } from "./cluster";
+import { cluster } from "./cluster";
 import { dedupe } from "./dedupe";
 import { RejectedFileError, ingest, isArticlePath } from "./ingest";
 import { summarize, termStats } from "./summarize";
