@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Load corpus/ into the R2 bucket: the local one that `wrangler dev` reads (.wrangler/state),
-// or with --remote the deployed one. Adds and updates; deletes only with --delete.
-//   npm run corpus:sync [-- --corpus <dir>] [--remote] [--delete]
+// Load corpus/ into the R2 bucket: the local one that `wrangler dev` reads (.wrangler/state,
+// or the folder given to `wrangler dev --persist-to` with --persist-to), or with --remote the
+// deployed one. Adds and updates; deletes only with --delete.
+//   npm run corpus:sync [-- --corpus <dir>] [--persist-to <dir>] [--remote] [--delete]
 import { createHash } from "node:crypto";
 import { readFile, readdir } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
@@ -14,6 +15,7 @@ const { values } = parseArgs({
     remote: { type: "boolean", default: false },
     delete: { type: "boolean", default: false },
     bucket: { type: "string", default: "news-digest-corpus" },
+    "persist-to": { type: "string" },
   },
 });
 
@@ -46,7 +48,9 @@ if (values.remote) {
 }
 
 const { getPlatformProxy } = await import("wrangler");
-const proxy = await getPlatformProxy({ persist: true });
+// `wrangler dev --persist-to <dir>` keeps its state in <dir>/v3, which is what the proxy wants.
+const persist = values["persist-to"] ? { path: join(values["persist-to"], "v3") } : true;
+const proxy = await getPlatformProxy({ persist, remoteBindings: false });
 try {
   const bucket = proxy.env.CORPUS;
   const existing = new Map();

@@ -3,10 +3,9 @@
 //
 //   npm run test:e2e            (E2E_KEEP=1 keeps the temp dir; E2E_PYTHON overrides /usr/bin/python3)
 //
-// 1. Loads corpus/ into a private persist dir (test/e2e/put-objects.mjs: getPlatformProxy on
-//    <tmp>/state/v3, the path `wrangler dev --persist-to <tmp>/state` reads; scripts/corpus-sync.mjs
-//    only knows .wrangler/state) and starts `wrangler dev` on a free port with SITE_URL pointing at
-//    it. The server is always stopped at the end, also on failure, timeout or Ctrl-C.
+// 1. Loads a copy of corpus/ into a private persist dir (`scripts/corpus-sync.mjs --persist-to`,
+//    the state `wrangler dev --persist-to <tmp>/state` reads) and starts `wrangler dev` on a free
+//    port with SITE_URL pointing at it. The server is always stopped at the end, also on failure, timeout or Ctrl-C.
 // 2. Feeds: feedparser (python) reads RSS and Atom, @extractus/feed-extractor and ajv (against
 //    test/e2e/jsonfeed-1.1.schema.json) read the JSON Feed, xmllint checks the XML, and newsboat
 //    subscribes to RSS and Atom; then a copy of a seed is added to the corpus, the cron is run via
@@ -16,7 +15,7 @@
 // Prints PASS/FAIL per check and finally "N passed, N failed"; exits 1 on any failure.
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
@@ -269,28 +268,18 @@ async function waitUntilAnswering(timeoutMs) {
 
 // ---------------------------------------------------------------- corpus
 
-async function corpusFiles(dir) {
-  const out = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await corpusFiles(full)));
-    else if (entry.isFile() && /\.(txt|md|markdown)$/i.test(entry.name)) out.push(full);
-  }
-  return out.sort();
-}
-
 /**
- * Puts [key, file] pairs into the CORPUS bucket of the persist dir (test/e2e/put-objects.mjs, a
- * separate process: importing wrangler here would install its own exiting SIGINT handler).
- * Returns every key in the bucket.
+ * Syncs a corpus folder into the CORPUS bucket of the persist dir with the project's own
+ * `scripts/corpus-sync.mjs` (a separate process: importing wrangler here would install its own
+ * exiting SIGINT handler). Returns its one-line summary.
  */
-async function putObjects(persistDir, pairs) {
-  const out = await run(process.execPath, [join(E2E_DIR, "put-objects.mjs"), persistDir, ...pairs.map(([key, file]) => `${key}=${file}`)], {
+async function syncCorpus(corpusDir, persistDir) {
+  const out = await run(process.execPath, [join(ROOT, "scripts", "corpus-sync.mjs"), "--corpus", corpusDir, "--persist-to", persistDir], {
     timeoutMs: 60_000,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
   });
-  assert(out.code === 0, `put-objects.mjs exited ${out.code}: ${out.stderr.trim().split("\n").slice(-15).join("\n")}`);
-  return JSON.parse(out.stdout.trim().split("\n").pop());
+  assert(out.code === 0, `corpus-sync.mjs exited ${out.code}: ${out.stderr.trim().split("\n").slice(-15).join("\n")}`);
+  return out.stdout.trim().split("\n").pop();
 }
 
 // ---------------------------------------------------------------- newsboat
@@ -418,12 +407,18 @@ async function main() {
 
   try {
     // ---- setup: corpus → private persist dir → wrangler dev
-    const seedFiles = await corpusFiles(join(ROOT, "corpus"));
-    const seedKeys = seedFiles.map((full) => relative(join(ROOT, "corpus"), full).split(sep).join("/"));
-    const loaded = await check("setup: load corpus/ into a private R2 (getPlatformProxy)", async () => {
-      const keys = await putObjects(persistDir, seedFiles.map((full, i) => [seedKeys[i], full]));
-      assert(JSON.stringify([...keys].sort()) === JSON.stringify([...seedKeys].sort()), `bucket holds ${keys.join(", ")}`);
-      return `${keys.length} objects in ${join(persistDir, "v3")}`;
+    // A private copy of corpus/, so the rebuild check below can add a file to it.
+    const corpusDir = join(work, "corpus");
+    await cp(join(ROOT, "corpus"), corpusDir, { recursive: true });
+    const seedKeys = (await readdir(corpusDir, { recursive: true }))
+      .filter((path) => /\.(txt|md|markdown)$/i.test(path))
+      .map((path) => path.split(sep).join("/"))
+      .sort();
+    const seedCount = seedKeys.length;
+    const loaded = await check("setup: load corpus/ into a private R2 (npm run corpus:sync --persist-to)", async () => {
+      const summary = await syncCorpus(corpusDir, persistDir);
+      assert(summary.includes(`${seedCount} added, 0 updated, 0 unchanged`), summary);
+      return `${summary} (${join(persistDir, "v3")})`;
     }, { timeoutMs: 60_000 });
     if (!loaded) return;
 
@@ -600,8 +595,10 @@ async function main() {
     let rebuilt;
     const rebuiltOk = await check(`rebuild: a copy of ${target.original.path} joins story ${target.story.id}`, async () => {
       const healthBefore = await getJson("/healthz");
-      const keys = await putObjects(persistDir, [[addedKey, join(ROOT, "corpus", target.original.path)]]);
-      assert(keys.includes(addedKey), `${addedKey} is not in the bucket after the upload`);
+      await mkdir(dirname(join(corpusDir, addedKey)), { recursive: true });
+      await copyFile(join(ROOT, "corpus", target.original.path), join(corpusDir, addedKey));
+      const summary = await syncCorpus(corpusDir, persistDir);
+      assert(summary.includes(`1 added, 0 updated, ${seedCount} unchanged`), summary);
       const cron = await get(`/__scheduled?cron=${encodeURIComponent(CRON).replace(/%20/g, "+")}`, { timeoutMs: 30_000 });
       assert(cron.status === 200, `/__scheduled: HTTP ${cron.status}: ${cron.body.slice(0, 300)}`);
       let health;
