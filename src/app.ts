@@ -2,6 +2,7 @@
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { admin } from "./routes/admin";
+import { escapeHtml } from "./render/text";
 import { health } from "./routes/health";
 import { PUBLIC_ROUTES, site } from "./routes/site";
 
@@ -19,10 +20,6 @@ for (const route of [...PUBLIC_ROUTES, "/healthz"]) {
 function wantsJson(c: Context): boolean {
   const path = new URL(c.req.url).pathname;
   return path.startsWith("/api") || path === "/admin" || path.startsWith("/admin/") || path.endsWith(".json") || (c.req.header("Accept") ?? "").includes("application/json");
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 function errorResponse(c: Context, status: number, message: string, headers: Record<string, string> = {}): Response {

@@ -1,5 +1,6 @@
 // Shared helpers for every renderer: XML-safe text, HTML escaping, URLs, dates, story order.
 // Everything here is pure and deterministic: no clock, no locale, no I/O.
+import { toRfc3339 } from "../pipeline/dates";
 import type { DedupedArticle, Digest, Story } from "../pipeline/types";
 
 // Characters XML 1.0 forbids (C0 controls other than tab/LF/CR, U+FFFE/U+FFFF, lone surrogates),
@@ -82,12 +83,7 @@ export function timeOf(value: string | null | undefined): number | null {
 
 /** RFC 3339 in UTC without milliseconds. */
 export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.000Z$/, "Z");
-}
-
-/** RFC 822 (as RFC 1123) date for RSS. */
-export function rfc822(ms: number): string {
-  return new Date(ms).toUTCString();
+  return toRfc3339(new Date(ms));
 }
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -143,11 +139,6 @@ export function articleTime(article: DedupedArticle): { ms: number; entered: boo
 export function outletName(article: DedupedArticle): string | null {
   const source = article.source?.trim();
   return source ? source : hostOf(article.url);
-}
-
-/** "1 source" / "4 sources". */
-export function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** The summary as plain text: its sentences joined by spaces. */

@@ -5,6 +5,7 @@ import { MAX_ARTICLE_BYTES } from "../pipeline/ingest";
 import { hash64 } from "../pipeline/text";
 import type { CorpusFile } from "../pipeline/types";
 
+/** One object of the corpus as listings (rebuild, admin API) describe it. */
 export interface CorpusEntry {
   key: string;
   etag: string;
@@ -12,16 +13,18 @@ export interface CorpusEntry {
   uploaded: string;
 }
 
+function entryOf(object: R2Object): CorpusEntry {
+  return { key: object.key, etag: object.etag, size: object.size, uploaded: toRfc3339(object.uploaded) };
+}
+
 /** Every object in the bucket, following `truncated` pages (R2 returns at most 1,000 a page). */
 export async function listCorpus(bucket: R2Bucket): Promise<CorpusEntry[]> {
   const entries: CorpusEntry[] = [];
   let cursor: string | undefined;
   do {
-    const page = await bucket.list({ cursor, limit: 1000 });
-    for (const object of page.objects) {
-      entries.push({ key: object.key, etag: object.etag, size: object.size, uploaded: toRfc3339(object.uploaded) });
-    }
-    cursor = page.truncated ? page.cursor : undefined;
+    const page = await listCorpusPage(bucket, { cursor, limit: 1000 });
+    entries.push(...page.articles);
+    cursor = page.cursor ?? undefined;
   } while (cursor);
   return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
@@ -70,16 +73,8 @@ export async function readCorpus(bucket: R2Bucket, entries: CorpusEntry[], concu
 // Writes for the admin API. Keys must already be validated (src/security.ts); these helpers
 // only talk to the bucket.
 
-/** One object as the admin listing shows it. */
-export interface CorpusObjectInfo {
-  key: string;
-  size: number;
-  etag: string;
-  uploaded: string;
-}
-
 export interface CorpusPage {
-  articles: CorpusObjectInfo[];
+  articles: CorpusEntry[];
   /** Pass back as `cursor` for the next page; null on the last page. */
   cursor: string | null;
   truncated: boolean;
@@ -89,7 +84,7 @@ export interface CorpusPage {
 export async function listCorpusPage(bucket: R2Bucket, options: { cursor?: string; limit: number }): Promise<CorpusPage> {
   const page = await bucket.list({ cursor: options.cursor, limit: options.limit });
   return {
-    articles: page.objects.map((o) => ({ key: o.key, size: o.size, etag: o.etag, uploaded: toRfc3339(o.uploaded) })),
+    articles: page.objects.map(entryOf),
     cursor: page.truncated ? page.cursor : null,
     truncated: page.truncated,
   };
@@ -101,11 +96,11 @@ export async function putArticle(
   key: string,
   text: string,
   contentType: string,
-): Promise<{ info: CorpusObjectInfo; created: boolean }> {
+): Promise<{ info: CorpusEntry; created: boolean }> {
   const existed = (await bucket.head(key)) !== null;
   const object = await bucket.put(key, new TextEncoder().encode(text), { httpMetadata: { contentType } });
   return {
-    info: { key: object.key, size: object.size, etag: object.etag, uploaded: toRfc3339(object.uploaded) },
+    info: entryOf(object),
     created: !existed,
   };
 }
