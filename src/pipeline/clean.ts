@@ -1,8 +1,8 @@
 // Stage 2, clean: drop page furniture (navigation runs, rankings, social links, credits,
 // captions), drop repeated paragraphs and sentences, split sentences, and settle a title:
 // the headline when there is one, else a short clause made from the lead.
-import { isDateline } from "./signals";
-import { copyrightHolder, isCaption, isPunctuationOnly, isSectionMarker, isSocialLine } from "./signals";
+import { appendTo } from "./collections";
+import { copyrightHolder, isCaption, isDateline, isPunctuationOnly, isSectionMarker, isSocialLine } from "./signals";
 import { contentTerms, normalizeText, splitSentences, STOPWORDS, wordCount } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
 
@@ -127,9 +127,7 @@ function dropRepeatedSentences(paragraphs: Paragraph[]): Paragraph[] {
   const postings = new Map<string, number[]>();
   all.forEach((item, index) => {
     for (const term of item.terms) {
-      const list = postings.get(term);
-      if (list) list.push(index);
-      else postings.set(term, [index]);
+      appendTo(postings, term, index);
     }
   });
   const MAX_POSTINGS = 60;

@@ -7,6 +7,7 @@
 // graph, so a group only grows when most of its members agree. Copies follow their original.
 import { STOPWORDS, contentTerms, normalizeText, splitSentences, stem } from "./text";
 import type { DedupedArticle } from "./types";
+import { appendTo } from "./collections";
 
 export interface ClusterOptions {
   /** Average-link similarity at or above which two groups are one story. */
@@ -196,9 +197,7 @@ function neighbourEdges(vectors: SparseVector[], times: (number | null)[], optio
   const index = new Map<string, number[]>();
   tops.forEach((terms, doc) => {
     for (const term of terms) {
-      const list = index.get(term);
-      if (list) list.push(doc);
-      else index.set(term, [doc]);
+      appendTo(index, term, doc);
     }
   });
   const edges = new Map<number, number>();
@@ -354,9 +353,7 @@ export function cluster(articles: DedupedArticle[], options: ClusterOptions = DE
   splitMixedGroups(labels, counts, times, options);
   const groups = new Map<number, number[]>();
   originals.forEach((articleIndex, x) => {
-    const group = groups.get(labels[x]);
-    if (group) group.push(articleIndex);
-    else groups.set(labels[x], [articleIndex]);
+    appendTo(groups, labels[x], articleIndex);
   });
   const groupOf = new Map<number, number[]>();
   for (const group of groups.values()) for (const i of group) groupOf.set(i, group);
@@ -389,9 +386,7 @@ function originalOf(articles: DedupedArticle[], byId: Map<string, number>, i: nu
 function splitMixedGroups(labels: number[], counts: Map<string, number>[], times: (number | null)[], options: ClusterOptions): void {
   const groups = new Map<number, number[]>();
   labels.forEach((label, i) => {
-    const list = groups.get(label);
-    if (list) list.push(i);
-    else groups.set(label, [i]);
+    appendTo(groups, label, i);
   });
   for (const members of groups.values()) {
     // Two parts of at least two members each need four.
@@ -404,9 +399,7 @@ function splitMixedGroups(labels: number[], counts: Map<string, number>[], times
     const sub = averageLinkage(local, localTimes, neighbourEdges(local, localTimes, options), { ...options, threshold: options.localThreshold });
     const parts = new Map<number, number[]>();
     sub.forEach((label, x) => {
-      const list = parts.get(label);
-      if (list) list.push(x);
-      else parts.set(label, [x]);
+      appendTo(parts, label, x);
     });
     const cores = [...parts.values()].filter((part) => part.length >= 2).sort((p, q) => p[0] - q[0]);
     if (cores.length < 2) continue;

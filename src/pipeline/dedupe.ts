@@ -9,6 +9,7 @@
 // of shingles. Candidates come from an inverted index over shingles, never from all pairs.
 import { STOPWORDS, hash32, tokenize } from "./text";
 import type { CleanArticle, DedupedArticle } from "./types";
+import { appendTo } from "./collections";
 
 /**
  * Both texts at least this much aligned: a copy. Spun copies align at 0.8 and above (a
@@ -67,9 +68,7 @@ export function alignedCoverage(a: CopySignature, b: CopySignature): [number, nu
   if (a.pairs.length === 0 || b.pairs.length === 0) return [0, 0];
   const positions = new Map<number, number[]>();
   for (let j = 0; j < b.pairs.length; j++) {
-    const list = positions.get(b.pairs[j]);
-    if (list) list.push(j);
-    else positions.set(b.pairs[j], [j]);
+    appendTo(positions, b.pairs[j], j);
   }
   // Anchors in order of i, and of descending j within one i, so a strictly increasing
   // subsequence in j uses each position of `a` at most once.
@@ -153,9 +152,7 @@ export function dedupe(articles: CleanArticle[]): DedupedArticle[] {
   const families = new Map<number, number[]>();
   articles.forEach((_, i) => {
     const root = find(i);
-    const list = families.get(root);
-    if (list) list.push(i);
-    else families.set(root, [i]);
+    appendTo(families, root, i);
   });
   const termDf = documentFrequencies(signatures);
   const familyOriginal = new Map<number, number>();
@@ -192,9 +189,7 @@ function candidatePairs(signatures: CopySignature[]): [number, number][] {
   const index = new Map<number, number[]>();
   signatures.forEach((signature, doc) => {
     for (const key of signature.keys) {
-      const list = index.get(key);
-      if (list) list.push(doc);
-      else index.set(key, [doc]);
+      appendTo(index, key, doc);
     }
   });
   const shared = new Map<number, number>();
