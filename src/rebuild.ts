@@ -58,7 +58,6 @@ function checkShrink(previous: Manifest | null, digest: Digest, allowShrink: boo
 
 export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}): Promise<RebuildResult> {
   const now = toRfc3339(new Date());
-  const status = await readStatus(env.DIGEST);
   let previous: Manifest | null = null;
   try {
     const pointer = await readPointer(env.DIGEST);
@@ -97,6 +96,8 @@ export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}
     const message = error instanceof Error ? error.message : String(error);
     console.error("rebuild failed; the previous digest stays online:", message);
     try {
+      // Read the status only now: an unchanged corpus costs no KV read beyond pointer and manifest.
+      const status = await readStatus(env.DIGEST);
       await writeStatus(env.DIGEST, { ...status, current: previous?.record ?? status.current, lastError: { at: now, message }, lastCheck: now });
     } catch {
       // Recording the failure failed too; the live build is untouched either way.
