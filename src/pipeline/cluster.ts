@@ -53,6 +53,8 @@ const NEIGHBOURS = 24;
 const LOOKUP_TERMS = 30;
 /** Postings longer than this are topic words ("trump", "police"), not story evidence; bounds per-article work. */
 const MAX_POSTING = 400;
+/** Candidates per article scored exactly, ranked by the strongest terms they share. */
+const CANDIDATES = 100;
 
 /**
  * True for Headline Case ("Speculation Over Kim's Health Is Fueled by Secrecy"): there every
@@ -88,7 +90,110 @@ export function entityTerms(text: string): string[] {
   return out;
 }
 
-export type SparseVector = Map<string, number>;
+export type TermCounts = Map<string, number>;
+
+/** A unit-length (or summed) sparse vector over interned term ids, ids ascending. */
+export interface SparseVector {
+  ids: Int32Array;
+  weights: Float64Array;
+}
+
+/** Term → small integer, so vectors are typed arrays and dot products are array walks, not string lookups. */
+class Vocabulary {
+  private ids = new Map<string, number>();
+  readonly terms: string[] = [];
+  id(term: string): number {
+    let id = this.ids.get(term);
+    if (id === undefined) {
+      id = this.terms.length;
+      this.ids.set(term, id);
+      this.terms.push(term);
+    }
+    return id;
+  }
+  private sharedProbe: DenseProbe | null = null;
+  /** One dense scratch array for all products over this vocabulary (allocating one per group would churn memory). */
+  probe(): DenseProbe {
+    if (!this.sharedProbe || this.sharedProbe.size < this.terms.length) this.sharedProbe = new DenseProbe(this.terms.length);
+    return this.sharedProbe;
+  }
+}
+
+const EMPTY_VECTOR: SparseVector = { ids: new Int32Array(0), weights: new Float64Array(0) };
+
+function sparseFrom(entries: [number, number][]): SparseVector {
+  entries.sort((x, y) => x[0] - y[0]);
+  const ids = new Int32Array(entries.length);
+  const weights = new Float64Array(entries.length);
+  entries.forEach(([id, w], k) => {
+    ids[k] = id;
+    weights[k] = w;
+  });
+  return { ids, weights };
+}
+
+export function dot(a: SparseVector, b: SparseVector): number {
+  let sum = 0;
+  let i = 0;
+  let j = 0;
+  const ai = a.ids;
+  const bi = b.ids;
+  while (i < ai.length && j < bi.length) {
+    const x = ai[i];
+    const y = bi[j];
+    if (x === y) sum += a.weights[i++] * b.weights[j++];
+    else if (x < y) i++;
+    else j++;
+  }
+  return sum;
+}
+
+function addVectors(a: SparseVector, b: SparseVector): SparseVector {
+  const ids = new Int32Array(a.ids.length + b.ids.length);
+  const weights = new Float64Array(ids.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.ids.length || j < b.ids.length) {
+    const x = i < a.ids.length ? a.ids[i] : Infinity;
+    const y = j < b.ids.length ? b.ids[j] : Infinity;
+    if (x === y) {
+      ids[k] = x;
+      weights[k++] = a.weights[i++] + b.weights[j++];
+    } else if (x < y) {
+      ids[k] = x;
+      weights[k++] = a.weights[i++];
+    } else {
+      ids[k] = y;
+      weights[k++] = b.weights[j++];
+    }
+  }
+  return { ids: ids.slice(0, k), weights: weights.slice(0, k) };
+}
+
+/** Dot products of one vector against many: spread it into a dense array once, then walk each other vector. */
+class DenseProbe {
+  private dense: Float64Array;
+  private current: SparseVector | null = null;
+  constructor(readonly size: number) {
+    this.dense = new Float64Array(size);
+  }
+  load(v: SparseVector): void {
+    this.clear();
+    for (let k = 0; k < v.ids.length; k++) this.dense[v.ids[k]] = v.weights[k];
+    this.current = v;
+  }
+  dot(other: SparseVector): number {
+    let sum = 0;
+    const dense = this.dense;
+    for (let k = 0; k < other.ids.length; k++) sum += dense[other.ids[k]] * other.weights[k];
+    return sum;
+  }
+  clear(): void {
+    if (this.current) for (const id of this.current.ids) this.dense[id] = 0;
+    this.current = null;
+  }
+}
 
 /** The lead: the first two sentences, where news writing states who did what, where and when. */
 function leadText(article: DedupedArticle): string {
@@ -103,13 +208,13 @@ function leadText(article: DedupedArticle): string {
 }
 
 /** Raw term weights for one article: headline and lead weighted up, body once. */
-export function articleTerms(article: DedupedArticle): Map<string, number> {
+export function articleTerms(article: DedupedArticle): TermCounts {
   // One argument only: callers pass it straight to Array.map.
   return weightedTerms(article, DEFAULT_CLUSTER_OPTIONS);
 }
 
-function weightedTerms(article: DedupedArticle, options: ClusterOptions): Map<string, number> {
-  const counts = new Map<string, number>();
+function weightedTerms(article: DedupedArticle, options: ClusterOptions): TermCounts {
+  const counts: TermCounts = new Map();
   const add = (terms: string[], weight: number): void => {
     if (weight <= 0) return;
     for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + weight);
@@ -127,12 +232,12 @@ function weightedTerms(article: DedupedArticle, options: ClusterOptions): Map<st
   return counts;
 }
 
-export function tfidfVectors(termCounts: Map<string, number>[], options: ClusterOptions): SparseVector[] {
+export function tfidfVectors(termCounts: TermCounts[], options: ClusterOptions, vocabulary: Vocabulary): SparseVector[] {
   const df = new Map<string, number>();
   for (const counts of termCounts) for (const term of counts.keys()) df.set(term, (df.get(term) ?? 0) + 1);
   const n = termCounts.length + (options.idfPrior ?? 0);
   return termCounts.map((counts) => {
-    const vector: SparseVector = new Map();
+    const entries: [number, number][] = [];
     let norm = 0;
     for (const [term, count] of counts) {
       if (count <= 0) continue;
@@ -143,23 +248,13 @@ export function tfidfVectors(termCounts: Map<string, number>[], options: Cluster
       const tf = count >= 1 ? 1 + Math.log(count) : count;
       const weight = tf * Math.max(idf, 0.1) * boost;
       if (weight <= 0) continue;
-      vector.set(term, weight);
+      entries.push([vocabulary.id(term), weight]);
       norm += weight * weight;
     }
     norm = Math.sqrt(norm) || 1;
-    for (const [term, weight] of vector) vector.set(term, weight / norm);
-    return vector;
+    for (const entry of entries) entry[1] /= norm;
+    return sparseFrom(entries);
   });
-}
-
-export function cosine(a: SparseVector, b: SparseVector): number {
-  const [small, large] = a.size < b.size ? [a, b] : [b, a];
-  let dot = 0;
-  for (const [term, weight] of small) {
-    const other = large.get(term);
-    if (other !== undefined) dot += weight * other;
-  }
-  return dot;
 }
 
 const DAY_MS = 86_400_000;
@@ -183,43 +278,60 @@ function publishedTime(article: DedupedArticle): number | null {
 
 /**
  * Sparse similarity graph: each article's strongest terms are looked up in an inverted
- * index, candidates are scored exactly, and each article keeps its best NEIGHBOURS.
- * Work per article is bounded by LOOKUP_TERMS × MAX_POSTING, so the whole is O(n).
+ * index of everyone's strongest terms. Candidates are ranked by what those terms share,
+ * the best CANDIDATES are scored exactly, and each article keeps its best NEIGHBOURS.
+ * Work per article is bounded by LOOKUP_TERMS × MAX_POSTING plus CANDIDATES exact
+ * products, so the whole is O(n).
  */
-function neighbourEdges(vectors: SparseVector[], times: (number | null)[], options: ClusterOptions): [number, number, number][] {
+function neighbourEdges(vectors: SparseVector[], times: (number | null)[], options: ClusterOptions, vocabulary: Vocabulary): [number, number, number][] {
   const n = vectors.length;
-  const tops = vectors.map((vector) =>
-    [...vector.entries()]
-      .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
-      .slice(0, LOOKUP_TERMS)
-      .map(([term]) => term),
-  );
-  const index = new Map<string, number[]>();
+  const tops = vectors.map((vector) => {
+    const order = Array.from(vector.ids.keys()).sort(
+      (x, y) => vector.weights[y] - vector.weights[x] || (vocabulary.terms[vector.ids[x]] < vocabulary.terms[vector.ids[y]] ? -1 : 1),
+    );
+    return order.slice(0, LOOKUP_TERMS).map((k) => [vector.ids[k], vector.weights[k]] as const);
+  });
+  const postings = new Map<number, { docs: number[]; weights: number[] }>();
   tops.forEach((terms, doc) => {
-    for (const term of terms) {
-      appendTo(index, term, doc);
+    for (const [id, weight] of terms) {
+      let posting = postings.get(id);
+      if (!posting) postings.set(id, (posting = { docs: [], weights: [] }));
+      posting.docs.push(doc);
+      posting.weights.push(weight);
     }
   });
   const edges = new Map<number, number>();
   const seen = new Int32Array(n).fill(-1);
+  const shared = new Float64Array(n);
+  const probe = vocabulary.probe();
   for (let doc = 0; doc < n; doc++) {
-    const candidates: number[] = [];
-    for (const term of tops[doc]) {
-      const list = index.get(term)!;
-      if (list.length > MAX_POSTING) continue;
-      for (const other of list) {
-        if (other === doc || seen[other] === doc) continue;
-        seen[other] = doc;
-        candidates.push(other);
+    let candidates: number[] = [];
+    for (const [id, weight] of tops[doc]) {
+      const posting = postings.get(id)!;
+      if (posting.docs.length > MAX_POSTING) continue;
+      for (let k = 0; k < posting.docs.length; k++) {
+        const other = posting.docs[k];
+        if (other === doc) continue;
+        if (seen[other] !== doc) {
+          seen[other] = doc;
+          shared[other] = 0;
+          candidates.push(other);
+        }
+        shared[other] += weight * posting.weights[k];
       }
     }
+    if (candidates.length > CANDIDATES) {
+      candidates = candidates.sort((x, y) => shared[y] - shared[x] || x - y).slice(0, CANDIDATES);
+    }
+    probe.load(vectors[doc]);
     const scored = candidates
-      .map((other) => [other, cosine(vectors[doc], vectors[other]) * dateAgreement(times[doc], times[other], options.dateScaleDays)] as const)
+      .map((other) => [other, probe.dot(vectors[other]) * dateAgreement(times[doc], times[other], options.dateScaleDays)] as const)
       .filter(([, s]) => s > 0.02)
       .sort((x, y) => y[1] - x[1] || x[0] - y[0])
       .slice(0, NEIGHBOURS);
     for (const [other, s] of scored) edges.set(Math.min(doc, other) * n + Math.max(doc, other), s);
   }
+  probe.clear();
   return [...edges.entries()].sort((x, y) => x[0] - y[0]).map(([key, s]) => [Math.floor(key / n), key % n, s]);
 }
 
@@ -276,63 +388,82 @@ class MergeHeap {
  * groups is exactly dot(sum of one, sum of other) / (size × size), so each group carries
  * its vector sum and every merge is scored over all member pairs, not just the sampled
  * ones: a large story is not held back by pairs the neighbour search never looked at.
- * The sparse graph only decides which groups are compared. Dates compare as intervals: two
- * groups whose coverage periods are far apart are different events.
+ * The sparse graph only decides which groups are compared. Each adjacency keeps the dot
+ * product of the two sums, so a merge adds the parts' products instead of recomputing
+ * them; only a neighbour of one part alone needs a fresh product. Dates compare as
+ * intervals: two groups whose coverage periods are far apart are different events.
  */
 export function averageLinkage(
   vectors: SparseVector[],
   times: (number | null)[],
   edges: [number, number, number][],
   options: ClusterOptions,
+  vocabulary: Vocabulary,
 ): number[] {
   const n = vectors.length;
-  const sums = vectors.map((v) => new Map(v));
+  const sums = vectors.slice();
   const size = new Array<number>(n).fill(1);
   const first = times.slice();
   const last = times.slice();
   const version = new Array<number>(n).fill(0);
-  const adjacent = Array.from({ length: n }, () => new Set<number>());
+  /** Group → (adjacent group → dot product of their sums). */
+  const adjacent = Array.from({ length: n }, () => new Map<number, number>());
   for (const [i, j] of edges) {
-    adjacent[i].add(j);
-    adjacent[j].add(i);
+    const product = dot(vectors[i], vectors[j]);
+    adjacent[i].set(j, product);
+    adjacent[j].set(i, product);
   }
   const parent = Array.from({ length: n }, (_, i) => i);
-  const score = (a: number, b: number): number => {
+  const score = (a: number, b: number, product: number): number => {
     let gap: number | null = null;
     if (first[a] !== null && first[b] !== null) gap = Math.max(0, first[a]! - last[b]!, first[b]! - last[a]!);
     const agreement = gap === null ? 1 : dateAgreement(0, gap, options.dateScaleDays);
-    return (cosine(sums[a], sums[b]) / (size[a] * size[b])) * agreement;
+    return (product / (size[a] * size[b])) * agreement;
   };
   const heap = new MergeHeap();
   const push = (a: number, b: number): void => {
     const [x, y] = a < b ? [a, b] : [b, a];
-    const s = score(x, y);
+    const s = score(x, y, adjacent[x].get(y)!);
     if (s >= options.threshold) heap.push([s, x, y, version[x], version[y]]);
   };
-  for (let a = 0; a < n; a++) for (const b of adjacent[a]) if (a < b) push(a, b);
+  for (let a = 0; a < n; a++) for (const b of adjacent[a].keys()) if (a < b) push(a, b);
+  const probe = vocabulary.probe();
   for (let entry = heap.pop(); entry; entry = heap.pop()) {
     const [, a, b, va, vb] = entry;
     if (parent[a] !== a || parent[b] !== b || version[a] !== va || version[b] !== vb) continue;
     const [keep, gone] = a < b ? [a, b] : [b, a];
     parent[gone] = keep;
-    for (const [term, w] of sums[gone]) sums[keep].set(term, (sums[keep].get(term) ?? 0) + w);
-    sums[gone] = new Map();
+    const merged = new Map<number, number>();
+    const onlyKeep: number[] = [];
+    for (const [c, product] of adjacent[keep]) {
+      if (c === gone) continue;
+      const other = adjacent[gone].get(c);
+      if (other === undefined) onlyKeep.push(c);
+      else merged.set(c, product + other);
+    }
+    if (onlyKeep.length) {
+      probe.load(sums[gone]);
+      for (const c of onlyKeep) merged.set(c, adjacent[keep].get(c)! + probe.dot(sums[c]));
+    }
+    const onlyGone = [...adjacent[gone].keys()].filter((c) => c !== keep && !adjacent[keep].has(c));
+    if (onlyGone.length) {
+      probe.load(sums[keep]);
+      for (const c of onlyGone) merged.set(c, probe.dot(sums[c]) + adjacent[gone].get(c)!);
+    }
+    probe.clear();
+    for (const c of adjacent[gone].keys()) adjacent[c].delete(gone);
+    for (const [c, product] of merged) adjacent[c].set(keep, product);
+    adjacent[keep] = merged;
+    adjacent[gone] = new Map();
+    sums[keep] = addVectors(sums[keep], sums[gone]);
+    sums[gone] = EMPTY_VECTOR;
     size[keep] += size[gone];
     if (first[gone] !== null) {
       first[keep] = first[keep] === null ? first[gone] : Math.min(first[keep]!, first[gone]!);
       last[keep] = last[keep] === null ? last[gone] : Math.max(last[keep]!, last[gone]!);
     }
     version[keep]++;
-    for (const c of adjacent[gone]) {
-      adjacent[c].delete(gone);
-      if (c !== keep) {
-        adjacent[c].add(keep);
-        adjacent[keep].add(c);
-      }
-    }
-    adjacent[keep].delete(gone);
-    adjacent[gone].clear();
-    for (const c of [...adjacent[keep]].sort((x, y) => x - y)) push(keep, c);
+    for (const c of [...merged.keys()].sort((x, y) => x - y)) push(keep, c);
   }
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i];
@@ -346,11 +477,12 @@ export function cluster(articles: DedupedArticle[], options: ClusterOptions = DE
   const byId = new Map(articles.map((article, index) => [article.id, index]));
   const originals = articles.map((_, i) => i).filter((i) => articles[i].duplicateOf === null || !byId.has(articles[i].duplicateOf!));
   const counts = originals.map((i) => weightedTerms(articles[i], options));
-  const vectors = tfidfVectors(counts, options);
+  const vocabulary = new Vocabulary();
+  const vectors = tfidfVectors(counts, options, vocabulary);
   const times = originals.map((i) => publishedTime(articles[i]));
-  const edges = neighbourEdges(vectors, times, options);
-  const labels = averageLinkage(vectors, times, edges, options);
-  splitMixedGroups(labels, counts, times, options);
+  const edges = neighbourEdges(vectors, times, options, vocabulary);
+  const labels = averageLinkage(vectors, times, edges, options, vocabulary);
+  splitMixedGroups(labels, counts, times, options, vocabulary);
   const groups = new Map<number, number[]>();
   originals.forEach((articleIndex, x) => {
     appendTo(groups, labels[x], articleIndex);
@@ -383,7 +515,7 @@ function originalOf(articles: DedupedArticle[], byId: Map<string, number>, i: nu
  * to their own cohesion holds two events of one kind. One story's reports also differ in
  * detail, so parts that are merely looser than the threshold rejoin.
  */
-function splitMixedGroups(labels: number[], counts: Map<string, number>[], times: (number | null)[], options: ClusterOptions): void {
+function splitMixedGroups(labels: number[], counts: TermCounts[], times: (number | null)[], options: ClusterOptions, vocabulary: Vocabulary): void {
   const groups = new Map<number, number[]>();
   labels.forEach((label, i) => {
     appendTo(groups, label, i);
@@ -394,9 +526,10 @@ function splitMixedGroups(labels: number[], counts: Map<string, number>[], times
     const local = tfidfVectors(
       members.map((i) => counts[i]),
       options,
+      vocabulary,
     );
     const localTimes = members.map((i) => times[i]);
-    const sub = averageLinkage(local, localTimes, neighbourEdges(local, localTimes, options), { ...options, threshold: options.localThreshold });
+    const sub = averageLinkage(local, localTimes, neighbourEdges(local, localTimes, options, vocabulary), { ...options, threshold: options.localThreshold }, vocabulary);
     const parts = new Map<number, number[]>();
     sub.forEach((label, x) => {
       appendTo(parts, label, x);
@@ -405,18 +538,14 @@ function splitMixedGroups(labels: number[], counts: Map<string, number>[], times
     if (cores.length < 2) continue;
     // A member the local view leaves alone is an outlier of its story, not a story of its
     // own (the global pass already judged it close enough): it rejoins the nearest core.
-    const sumOf = (part: number[]): SparseVector => {
-      const sum: SparseVector = new Map();
-      for (const x of part) for (const [term, w] of local[x]) sum.set(term, (sum.get(term) ?? 0) + w);
-      return sum;
-    };
+    const sumOf = (part: number[]): SparseVector => part.reduce((sum, x) => addVectors(sum, local[x]), EMPTY_VECTOR);
     let sums = cores.map(sumOf);
     for (const part of [...parts.values()].filter((p) => p.length === 1).sort((p, q) => p[0] - q[0])) {
       const x = part[0];
       let best = 0;
       let bestScore = -Infinity;
       cores.forEach((core, c) => {
-        const avg = cosine(local[x], sums[c]) / core.length;
+        const avg = dot(local[x], sums[c]) / core.length;
         if (avg > bestScore + 1e-12) {
           bestScore = avg;
           best = c;
@@ -428,7 +557,7 @@ function splitMixedGroups(labels: number[], counts: Map<string, number>[], times
     // Average pairwise similarity from vector sums (unit vectors: |sum|² = size + 2·pairs).
     const cohesion = (c: number): number => {
       const k = cores[c].length;
-      return k < 2 ? 1 : (cosine(sums[c], sums[c]) - k) / (k * (k - 1));
+      return k < 2 ? 1 : (dot(sums[c], sums[c]) - k) / (k * (k - 1));
     };
     for (;;) {
       let best = -Infinity;
@@ -436,7 +565,7 @@ function splitMixedGroups(labels: number[], counts: Map<string, number>[], times
       let bj = -1;
       for (let i = 0; i < cores.length; i++) {
         for (let j = i + 1; j < cores.length; j++) {
-          const between = cosine(sums[i], sums[j]) / (cores[i].length * cores[j].length);
+          const between = dot(sums[i], sums[j]) / (cores[i].length * cores[j].length);
           const r = between / Math.sqrt(Math.max(1e-9, cohesion(i) * cohesion(j)));
           if (r > best + 1e-12) {
             best = r;
