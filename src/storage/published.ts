@@ -2,6 +2,14 @@
 // as an immutable manifest (`build/<id>`: path → etag, type), and one pointer key names the
 // live build. A reader follows pointer → manifest → blob, so it sees a whole build or the
 // previous one, never half of one; unchanged outputs are not written again.
+//
+// Old builds are deleted by a garbage collector that runs after each publish. KV is eventually
+// consistent, so a reader may follow a pointer that is a minute or so out of date: a build is
+// deleted only once it is neither among the newest few nor replaced less than an hour ago, and
+// a blob only when no kept build uses it. A `builds` index key remembers the builds and the keys
+// still to delete, so the collector reads that key and a few manifests (the retired builds', and
+// kept ones not already at hand) rather than listing KV, and each publish deletes a bounded
+// number of keys.
 import { hash64 } from "../pipeline/text";
 
 export interface ManifestEntry {
@@ -22,6 +30,8 @@ export interface BuildRecord {
   articles: number;
   duplicates: number;
   rejected: { path: string; reason: string }[];
+  /** Corpus objects listed but not yet analysed (taken in later runs); absent in older records. */
+  pending?: number;
 }
 
 export interface Manifest {
@@ -37,6 +47,28 @@ export interface Status {
 
 const POINTER_KEY = "pointer";
 const STATUS_KEY = "status";
+/** The garbage collector's record of builds and of keys it still has to delete. */
+export const BUILD_INDEX_KEY = "builds";
+
+/** Builds kept whatever their age: the live one and the two before it, to roll back to or compare. */
+export const KEEP_BUILDS = 3;
+/**
+ * How long a replaced build stays readable. KV needs up to about a minute to show the new pointer
+ * everywhere and readers cache what they read, so an hour leaves a wide margin.
+ */
+export const RETIRE_AFTER_MS = 60 * 60 * 1000;
+/** Keys deleted per publish at most; the rest wait for the next one. */
+export const MAX_GC_DELETES = 200;
+/** Manifests the collector reads from KV per publish at most (kept builds' and retired ones'). */
+const MAX_GC_READS = 20;
+/**
+ * A Worker invocation may make about 1,000 KV operations. The publish's own blob writes come
+ * first; this many are left for the rest of the rebuild (pointer, manifest and status, the
+ * article index's shard reads and writes) and the collector's own reads and index write, and
+ * deletions get what remains, up to MAX_GC_DELETES.
+ */
+const KV_OPS_PER_INVOCATION = 1000;
+const KV_OPS_RESERVED = 150;
 
 /** Strong ETag from the bytes, computed at build time. */
 export function etagOf(body: string): string {
@@ -82,6 +114,7 @@ export interface OutputFile {
 /**
  * Publish a build: write the blobs the previous build does not already have, then the
  * manifest, then switch the pointer. Until the pointer moves, readers see the previous build.
+ * Then delete old builds (collectGarbage); that is best effort and never fails the publish.
  */
 export async function publishBuild(
   kv: KVNamespace,
@@ -107,5 +140,164 @@ export async function publishBuild(
   await kv.put(`build/${buildId}`, JSON.stringify(manifest));
   await kv.put(POINTER_KEY, buildId);
   manifestCache.set(buildId, manifest);
+  const deleteBudget = Math.min(MAX_GC_DELETES, KV_OPS_PER_INVOCATION - KV_OPS_RESERVED - writes.length);
+  try {
+    await collectGarbage(kv, manifest, previous, deleteBudget);
+  } catch (error) {
+    // The new build is live already; old builds simply stay until a later publish deletes them.
+    console.warn("garbage collection of old builds failed; it will be retried at the next publish:", error instanceof Error ? error.message : String(error));
+  }
   return manifest;
+}
+
+interface IndexedBuild {
+  buildId: string;
+  /** When the build ran; null for a build found by listing KV (published before the index existed). */
+  builtAt: string | null;
+  /** builtAt of the build that replaced it as live; absent for the live build. */
+  replacedAt?: string;
+}
+
+interface BuildIndex {
+  /** Builds not yet retired, newest first; the live build is first. */
+  builds: IndexedBuild[];
+  /** Keys of retired builds still to delete: each build's blobs, then its manifest. */
+  pending: string[];
+  /**
+   * Set while builds published before the index existed are still being listed, so they are
+   * collected too: "" to start the listing, else the KV list cursor to continue from.
+   */
+  adoptCursor?: string;
+}
+
+function parseIndex(text: string | null): BuildIndex | null {
+  if (text === null) return null;
+  try {
+    const value = JSON.parse(text) as Partial<BuildIndex>;
+    if (!Array.isArray(value.builds) || !Array.isArray(value.pending)) return null;
+    const builds = value.builds.filter((entry): entry is IndexedBuild => typeof entry?.buildId === "string");
+    const pending = value.pending.filter((key): key is string => typeof key === "string");
+    return { builds, pending, ...(typeof value.adoptCursor === "string" ? { adoptCursor: value.adoptCursor } : {}) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Delete builds that no reader can still be following, and the blobs only they used. `live` is
+ * the build just published; `previous` the one live until now. Time is the live build's builtAt,
+ * not the clock, so a build is retired the same way whenever the collector runs.
+ *
+ * Safety rests on one check made just before deleting: no key a kept build uses (its manifest or
+ * any of its blobs) is deleted, whatever the index says. When a kept build's manifest cannot be
+ * read, nothing is deleted this time.
+ */
+async function collectGarbage(kv: KVNamespace, live: Manifest, previous: Manifest | null, deleteBudget: number): Promise<void> {
+  const now = live.record.builtAt;
+  const nowMs = Date.parse(now);
+  const liveId = live.record.buildId;
+  const previousId = previous?.record.buildId;
+  // No index yet (or an unreadable one): the builds already in KV are found by listing them below.
+  const index = parseIndex(await kv.get(BUILD_INDEX_KEY, "text")) ?? { builds: [], pending: [], adoptCursor: "" };
+
+  // The live build first, then the one it replaced (live until now, whatever the index said),
+  // then the rest; every build but the live one has been replaced, the newly replaced ones now.
+  const builds: IndexedBuild[] = [];
+  const listed = new Set<string>();
+  const add = (entry: IndexedBuild) => {
+    if (listed.has(entry.buildId)) return;
+    listed.add(entry.buildId);
+    builds.push(entry.buildId === liveId || entry.replacedAt ? entry : { ...entry, replacedAt: now });
+  };
+  add({ buildId: liveId, builtAt: now });
+  if (previous) add({ buildId: previous.record.buildId, builtAt: previous.record.builtAt, replacedAt: now });
+  for (const entry of index.builds) add(entry);
+
+  let adoptCursor = index.adoptCursor;
+  if (adoptCursor !== undefined) {
+    // Builds published before the collector existed: their order is unknown, so each is treated as
+    // replaced just now and kept for the full grace period.
+    const page = await kv.list({ prefix: "build/", cursor: adoptCursor || undefined });
+    for (const key of page.keys) add({ buildId: key.name.slice("build/".length), builtAt: null, replacedAt: now });
+    adoptCursor = page.list_complete ? undefined : page.cursor;
+  }
+
+  // A build is kept while it is among the newest KEEP_BUILDS or was replaced less than
+  // RETIRE_AFTER_MS ago; an unreadable date counts as recent, so the doubt keeps the build.
+  const isRetired = (entry: IndexedBuild, position: number) =>
+    position >= KEEP_BUILDS && entry.replacedAt !== undefined && nowMs - Date.parse(entry.replacedAt) >= RETIRE_AFTER_MS;
+  const kept = builds.filter((entry, position) => !isRetired(entry, position));
+  const retired = builds.filter((entry, position) => isRetired(entry, position));
+  let pending = index.pending;
+  const remaining = [...kept];
+
+  if (retired.length > 0 || pending.length > 0) {
+    let reads = 0;
+    const load = async (buildId: string): Promise<Manifest | null | "over budget"> => {
+      if (buildId === liveId) return live;
+      if (buildId === previousId && previous) return previous;
+      if (!manifestCache.has(buildId) && ++reads > MAX_GC_READS) return "over budget";
+      return readManifest(kv, buildId);
+    };
+
+    // Everything the kept builds use. Unknown for one of them means nothing may be deleted.
+    const protectedKeys = new Set<string>();
+    let known = true;
+    for (const entry of kept) {
+      const manifest = await load(entry.buildId);
+      if (manifest === null || manifest === "over budget") {
+        known = false;
+        break;
+      }
+      protectedKeys.add(`build/${entry.buildId}`);
+      for (const file of Object.values(manifest.files)) protectedKeys.add(file.blob);
+    }
+
+    if (known) {
+      // A key queued earlier may be in use again (a build republished with the same outputs).
+      pending = pending.filter((key) => !protectedKeys.has(key));
+      // Oldest first; a build leaves the index once its keys are queued. A manifest is deleted after
+      // its blobs, so a collection cut short leaves a manifest from which to find them again.
+      const queued = new Set(pending);
+      for (let i = retired.length - 1; i >= 0; i--) {
+        const entry = retired[i];
+        const manifest = pending.length < deleteBudget ? await load(entry.buildId) : "over budget";
+        if (manifest === "over budget") {
+          // This build and the newer retired ones wait in the index for the next publish.
+          remaining.push(...retired.slice(0, i + 1));
+          break;
+        }
+        // A manifest that is already gone was deleted with its blobs by an earlier collection.
+        if (!manifest) continue;
+        for (const file of Object.values(manifest.files)) {
+          if (!protectedKeys.has(file.blob) && !queued.has(file.blob)) {
+            queued.add(file.blob);
+            pending.push(file.blob);
+          }
+        }
+        pending.push(`build/${entry.buildId}`);
+      }
+
+      const batch = pending.slice(0, Math.max(0, deleteBudget));
+      const results = await Promise.allSettled(batch.map(async (key) => kv.delete(key)));
+      const failed = batch.filter((_, i) => results[i].status === "rejected");
+      for (const [i, key] of batch.entries()) {
+        if (results[i].status === "fulfilled" && key.startsWith("build/")) manifestCache.delete(key.slice("build/".length));
+      }
+      if (failed.length > 0) {
+        const reason = (results.find((result) => result.status === "rejected") as PromiseRejectedResult).reason;
+        console.warn(`could not delete ${failed.length} old build keys; they will be retried:`, reason instanceof Error ? reason.message : String(reason));
+      }
+      // Failed keys go last, so one key that keeps failing does not hold up the others.
+      pending = [...pending.slice(batch.length), ...failed];
+    } else {
+      remaining.push(...retired);
+    }
+  }
+
+  // Newest first; retired builds not handled this time keep their place at the end.
+  const order = new Map(builds.map((entry, position) => [entry.buildId, position]));
+  remaining.sort((a, b) => order.get(a.buildId)! - order.get(b.buildId)!);
+  const next: BuildIndex = { builds: remaining, pending, ...(adoptCursor !== undefined ? { adoptCursor } : {}) };
+  await kv.put(BUILD_INDEX_KEY, JSON.stringify(next));
 }
