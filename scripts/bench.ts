@@ -569,10 +569,11 @@ class FakeKV {
     const kind = typeof type === "string" ? type : type?.type ?? "text";
     return kind === "json" ? JSON.parse(value) : value;
   }
-  async put(key: string, value: string) {
+  async put(key: string, value: string | ArrayBufferView) {
     this.counter.count("kv.put");
-    this.counter.bytesWritten += Buffer.byteLength(value);
-    this.store.set(key, value);
+    const text = typeof value === "string" ? value : new TextDecoder().decode(value);
+    this.counter.bytesWritten += Buffer.byteLength(text);
+    this.store.set(key, text);
   }
   async delete(key: string) {
     this.counter.count("kv.delete");
@@ -625,11 +626,17 @@ async function childIncremental(size: number, seed: number) {
       cpuMs: Math.round((cpu.user + cpu.system) / 1000),
       storageOps: { total: r2.total + kvs.total, byOp: { ...r2.byOp, ...kvs.byOp }, kvBytesWritten: kvs.kvBytesWritten },
       stories: result.record?.stories ?? null,
+      pending: result.record?.pending ?? 0,
     };
   };
 
   const steps = [];
-  steps.push(await run("initial publish"));
+  // A new corpus is taken a bounded batch per run, as the cron would: every run is recorded.
+  for (let runs = 1; ; runs++) {
+    const first = await run(`initial publish, run ${runs}`);
+    steps.push(first);
+    if (first.status !== "published" || first.pending === 0 || runs > 200) break;
+  }
   steps.push(await run("no change"));
   const extra: SynthArticle = corpus.extraArticle(seed + 1);
   bucket.setObject(extra.path, encoder.encode(extra.text), later());
@@ -964,7 +971,25 @@ async function main(args: Args): Promise<void> {
       continue;
     }
     out.push(`  ${pad("step", 20, true)} ${pad("status", 10)} ${pad("ms", 7)} ${pad("cpu ms", 7)} ${pad("ops", 6)}  by op / KV bytes written`);
-    for (const s of o.result.steps) {
+    const initial = o.result.steps.filter((s) => s.step.startsWith("initial publish"));
+    const rows = [
+      {
+        ...initial[initial.length - 1],
+        step: `initial (${initial.length} runs)`,
+        ms: initial.reduce((n, s) => n + s.ms, 0),
+        cpuMs: initial.reduce((n, s) => n + s.cpuMs, 0),
+        storageOps: {
+          total: initial.reduce((n, s) => n + s.storageOps.total, 0),
+          byOp: initial.reduce((ops: Record<string, number>, s) => {
+            for (const [k, v] of Object.entries(s.storageOps.byOp)) ops[k] = (ops[k] ?? 0) + v;
+            return ops;
+          }, {}),
+          kvBytesWritten: initial.reduce((n, s) => n + s.storageOps.kvBytesWritten, 0),
+        },
+      },
+      ...o.result.steps.filter((s) => !s.step.startsWith("initial publish")),
+    ];
+    for (const s of rows) {
       out.push(`  ${pad(s.step, 20, true)} ${pad(s.status, 10)} ${pad(s.ms, 7)} ${pad(s.cpuMs, 7)} ${pad(s.storageOps.total, 6)}  ${Object.entries(s.storageOps.byOp).map(([k, v]) => `${k} ${v}`).join(", ")}; ${round(s.storageOps.kvBytesWritten / MB, 2)} MB${s.error ? "  ERROR " + s.error : ""}`);
     }
     const sv = o.result.serving;

@@ -1,13 +1,23 @@
 // The rebuild the cron and the first request run: list the corpus, do nothing when its
-// fingerprint matches the live build, else build, check, publish and record. Any failure
-// is recorded for /healthz and leaves the live build as it was.
+// fingerprint matches the live build, else bring the article index up to date (reading and
+// analysing only new or changed files, a bounded batch per run), build the digest from the
+// index, check, publish and record. Any failure is recorded for /healthz and leaves the
+// live build as it was.
 import { siteMeta, type SiteVars } from "./config";
-import { buildDigest } from "./pipeline/build";
-import type { CorpusFile, Digest } from "./pipeline/types";
+import { analyzeFile, buildDigestFromAnalyses } from "./pipeline/build";
+import type { CleanArticle, Digest } from "./pipeline/types";
 import { renderSite } from "./render/index";
-import { fingerprintOf, lastChanged, listCorpus, readCorpus } from "./storage/corpus";
+import { readIndex, writeIndex, type IndexEntry } from "./storage/article-index";
+import { fingerprintOf, lastChanged, listCorpus, readCorpus, type CorpusEntry } from "./storage/corpus";
 import { publishBuild, readBlob, readManifest, readPointer, readStatus, writeStatus, type BuildRecord, type Manifest } from "./storage/published";
 import { toRfc3339 } from "./pipeline/dates";
+
+/**
+ * Corpus objects read per run. Workers allow about 1,000 storage operations per invocation;
+ * a run also lists, reads and writes index shards and publishes, so new files beyond this
+ * wait for the next run (the digest published meanwhile covers what has been analysed).
+ */
+export const READ_BATCH = 400;
 
 export interface RebuildBindings extends SiteVars {
   CORPUS: R2Bucket;
@@ -19,8 +29,12 @@ export interface RebuildOptions {
   force?: boolean;
   /** Publish even when the build drops most of the live build's stories (an operator's decision). */
   allowShrink?: boolean;
-  /** Replaceable pipeline, so tests can inject a failing stage. */
-  build?: (files: CorpusFile[], options: Parameters<typeof buildDigest>[1]) => Digest;
+  /** Replaceable corpus-wide stage, so tests can inject a failing stage. */
+  build?: typeof buildDigestFromAnalyses;
+  /** Test hook run on each newly analysed article (fault injection in a per-file stage). */
+  afterClean?: (article: CleanArticle) => void;
+  /** Corpus objects to read at most in this run (default READ_BATCH). */
+  readBatch?: number;
 }
 
 export type RebuildResult =
@@ -56,6 +70,48 @@ function checkShrink(previous: Manifest | null, digest: Digest, allowShrink: boo
   }
 }
 
+/** An index entry still describes this listed object: same bytes, same upload time. */
+function isCurrent(entry: IndexEntry | undefined, listed: CorpusEntry): entry is IndexEntry {
+  return entry !== undefined && entry.etag === listed.etag && entry.uploaded === listed.uploaded;
+}
+
+/**
+ * Bring the index up to the listing: drop entries of deleted objects, analyse up to `batch`
+ * new or changed objects. Returns the listed entries the index now covers and how many
+ * still wait. Oversized objects are rejected by their listed size without being read.
+ */
+async function updateIndex(
+  env: RebuildBindings,
+  entries: CorpusEntry[],
+  batch: number,
+  afterClean: RebuildOptions["afterClean"],
+): Promise<{ index: Map<string, IndexEntry>; covered: CorpusEntry[]; pending: number }> {
+  const index = await readIndex(env.DIGEST);
+  const touched = new Set<string>();
+  const listed = new Set(entries.map((e) => e.key));
+  for (const key of index.keys()) {
+    if (!listed.has(key)) {
+      index.delete(key);
+      touched.add(key);
+    }
+  }
+  const stale = entries.filter((e) => !isCurrent(index.get(e.key), e));
+  const toRead = stale.slice(0, batch);
+  const files = await readCorpus(env.CORPUS, toRead);
+  if (files.length < toRead.length * 0.9) {
+    throw new Error(`could read only ${files.length} of ${toRead.length} corpus objects; not publishing a partial digest`);
+  }
+  const byKey = new Map(toRead.map((e) => [e.key, e]));
+  for (const file of files) {
+    const entry = byKey.get(file.path)!;
+    index.set(file.path, { key: file.path, etag: entry.etag, uploaded: entry.uploaded, analysis: analyzeFile(file, afterClean) });
+    touched.add(file.path);
+  }
+  await writeIndex(env.DIGEST, index, touched);
+  const covered = entries.filter((e) => isCurrent(index.get(e.key), e));
+  return { index, covered, pending: entries.length - covered.length };
+}
+
 export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}): Promise<RebuildResult> {
   const now = toRfc3339(new Date());
   let previous: Manifest | null = null;
@@ -63,17 +119,19 @@ export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}
     const pointer = await readPointer(env.DIGEST);
     previous = pointer ? await readManifest(env.DIGEST, pointer) : null;
     const entries = await listCorpus(env.CORPUS);
-    const fingerprint = fingerprintOf(entries);
-    if (previous && previous.record.fingerprint === fingerprint && !options.force) {
+    if (previous && previous.record.fingerprint === fingerprintOf(entries) && !previous.record.pending && !options.force) {
       return { status: "unchanged", record: previous.record };
     }
-    const files = await readCorpus(env.CORPUS, entries);
-    if (files.length < entries.length * 0.9) {
-      throw new Error(`could read only ${files.length} of ${entries.length} corpus objects; not publishing a partial digest`);
-    }
-    const build = options.build ?? buildDigest;
+    const { index, covered, pending } = await updateIndex(env, entries, options.readBatch ?? READ_BATCH, options.afterClean);
+    // The build covers exactly the analysed objects, so its bytes are those a full rebuild of
+    // that part of the corpus gives; the fingerprint says which part.
+    const fingerprint = fingerprintOf(covered);
+    const build = options.build ?? buildDigestFromAnalyses;
     const previousStoryIds = previous ? await storyIdsOf(env.DIGEST, previous) : {};
-    const digest = build(files, { meta: siteMeta(env), generatedAt: lastChanged(entries), fingerprint, previousStoryIds });
+    const digest = build(
+      covered.map((e) => index.get(e.key)!.analysis),
+      { meta: siteMeta(env), generatedAt: lastChanged(covered), fingerprint, previousStoryIds },
+    );
     checkShrink(previous, digest, options.allowShrink === true);
     const outputs = renderSite(digest);
     const manifest = await publishBuild(
@@ -86,6 +144,7 @@ export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}
         articles: digest.stats.articles,
         duplicates: digest.stats.duplicates,
         rejected: digest.rejected,
+        pending,
       },
       outputs,
       previous,

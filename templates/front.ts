@@ -77,5 +77,6 @@ ${pager(page, pages)}`;
     path: pagePath(page),
     ogType: "website",
     body,
+    buildSummary: true,
   });
 }

@@ -1,5 +1,6 @@
 // Page shell shared by every HTML page: head (title, description, Open Graph, canonical,
-// feed discovery), header with the digest title and feed links, <main>, footer with build time.
+// feed discovery), header with the digest title and feed links, <main>, footer with build time
+// (front and archive pages).
 // No scripts and no inline styles: the Worker applies a strict CSP.
 import type { SiteModel } from "../src/render/model";
 import { h, time, type Html } from "./html";
@@ -16,10 +17,16 @@ export interface LayoutProps {
   /** Article times for og:type=article. */
   times?: { published: string; modified: string };
   body: Html;
+  /**
+   * Say when and from how much the digest was built. Front and archive pages only: a story
+   * page then depends on its story alone, so a rebuild that leaves the story alone leaves
+   * its page's bytes (and ETag) alone too.
+   */
+  buildSummary: boolean;
 }
 
 export function layout(props: LayoutProps): Html {
-  const { site, title, description, path, ogType, times, body } = props;
+  const { site, title, description, path, ogType, times, body, buildSummary } = props;
   const { meta } = site.digest;
   const canonical = site.base + path;
   const lang = meta.language.trim() || "en";
@@ -64,7 +71,9 @@ ${body}
 </main>
 <footer class="site-footer">
 <div class="wrap">
-<p>Built ${time(site.built)} from ${site.digest.stats.articles} articles in ${site.stories.length} ${site.stories.length === 1 ? "story" : "stories"}. <a href="/digest.json">Digest data (JSON)</a></p>
+<p>${buildSummary
+    ? h`Built ${time(site.built)} from ${site.digest.stats.articles} articles in ${site.stories.length} ${site.stories.length === 1 ? "story" : "stories"}. `
+    : ""}<a href="/digest.json">Digest data (JSON)</a></p>
 </div>
 </footer>
 </body>

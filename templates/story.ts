@@ -109,5 +109,6 @@ ${timeline(story)}
     ogType: "article",
     times: { published: story.published.iso, modified: story.updated.iso },
     body,
+    buildSummary: false,
   });
 }

@@ -1,12 +1,14 @@
-// The whole pipeline as one pure function: corpus files → Digest. Each file is ingested and
-// cleaned on its own, so one bad file is rejected with its reason and never stops the rest.
+// The whole pipeline as pure functions: corpus files → Digest. Each file is analysed (ingested
+// and cleaned) on its own, so one bad file is rejected with its reason and never stops the
+// rest, and an analysis can be stored and reused while its file is unchanged; the corpus-wide
+// stages then run over all analyses.
 import { clean } from "./clean";
 import { cluster } from "./cluster";
 import { dedupe } from "./dedupe";
 import { RejectedFileError, ingest, isArticlePath } from "./ingest";
 import { summarize, termStats } from "./summarize";
 import { contentTerms, hash64 } from "./text";
-import type { CleanArticle, CorpusFile, DedupedArticle, Digest, DigestMeta, Rejection, Story } from "./types";
+import type { CleanArticle, CorpusFile, DedupedArticle, Digest, DigestMeta, FileAnalysis, Rejection, Story } from "./types";
 
 export interface BuildOptions {
   meta: DigestMeta;
@@ -19,25 +21,42 @@ export interface BuildOptions {
   previousStoryIds?: Record<string, string>;
 }
 
-export function buildDigest(files: CorpusFile[], options: BuildOptions): Digest {
-  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const rejected: Rejection[] = [];
-  const cleaned: CleanArticle[] = [];
-  for (const file of sorted) {
-    if (!isArticlePath(file.path)) {
-      rejected.push({ path: file.path, reason: "not an article: only .txt and .md files are read" });
-      continue;
-    }
-    try {
-      const article = clean(ingest(file));
-      if (article.paragraphs.length === 0) throw new RejectedFileError("nothing left after removing boilerplate");
-      options.afterClean?.(article);
-      cleaned.push(article);
-    } catch (error) {
-      const reason = error instanceof RejectedFileError ? error.message : `could not be processed: ${String((error as Error)?.message ?? error)}`;
-      rejected.push({ path: file.path, reason });
-    }
+/**
+ * Version of what `analyzeFile` produces. Stored analyses (the Worker's article index) from
+ * another version are ignored and redone, so bump it whenever ingest or clean output changes.
+ */
+export const ANALYSIS_VERSION = 1;
+
+/**
+ * The per-file half of the pipeline: ingest and clean one file, or say why it was rejected.
+ * Depends on nothing but the file (path, bytes, entry time), so its result can be kept and
+ * reused until the file changes: that is what makes rebuilds incremental.
+ */
+export function analyzeFile(file: CorpusFile, afterClean?: (article: CleanArticle) => void): FileAnalysis {
+  if (!isArticlePath(file.path)) return { path: file.path, article: null, rejected: "not an article: only .txt and .md files are read" };
+  try {
+    const article = clean(ingest(file));
+    if (article.paragraphs.length === 0) throw new RejectedFileError("nothing left after removing boilerplate");
+    afterClean?.(article);
+    return { path: file.path, article, rejected: null };
+  } catch (error) {
+    const reason = error instanceof RejectedFileError ? error.message : `could not be processed: ${String((error as Error)?.message ?? error)}`;
+    return { path: file.path, article: null, rejected: reason };
   }
+}
+
+export function buildDigest(files: CorpusFile[], options: BuildOptions): Digest {
+  return buildDigestFromAnalyses(
+    files.map((file) => analyzeFile(file, options.afterClean)),
+    options,
+  );
+}
+
+/** The corpus-wide half: dedupe, cluster, summarize and order the stories of analysed files. */
+export function buildDigestFromAnalyses(analyses: FileAnalysis[], options: BuildOptions): Digest {
+  const sorted = [...analyses].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const rejected: Rejection[] = sorted.filter((a) => a.rejected !== null).map((a) => ({ path: a.path, reason: a.rejected! }));
+  const cleaned = sorted.map((a) => a.article).filter((a): a is CleanArticle => a !== null);
   const articles = dedupe(cleaned);
   const groups = cluster(articles);
   const stats = termStats(articles);
@@ -51,7 +70,7 @@ export function buildDigest(files: CorpusFile[], options: BuildOptions): Digest 
     stories,
     rejected,
     stats: {
-      files: files.length,
+      files: analyses.length,
       articles: articles.length,
       stories: stories.length,
       duplicates: articles.filter((a) => a.duplicateOf).length,

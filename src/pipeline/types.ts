@@ -23,6 +23,13 @@ export interface Paragraph {
   sentences: string[];
 }
 
+/** One file's analysis (ingest + clean): the cleaned article, or why the file was rejected. */
+export interface FileAnalysis {
+  path: string;
+  article: CleanArticle | null;
+  rejected: string | null;
+}
+
 /** Output of ingest: decoded text with its header fields read. */
 export interface IngestedArticle {
   id: string;

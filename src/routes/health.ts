@@ -17,6 +17,8 @@ health.get("/healthz", async (c) => {
     articles: current?.articles ?? 0,
     duplicates: current?.duplicates ?? 0,
     rejected: current?.rejected ?? [],
+    // Corpus objects not yet analysed: a large change is taken in bounded batches, one per run.
+    pending: current?.pending ?? 0,
     lastCheck: status.lastCheck,
     lastError: status.lastError,
   };

@@ -1,0 +1,58 @@
+// The article index in KV: every corpus file's analysis (cleaned article or rejection),
+// tagged with the R2 etag and upload time it was made from, so a rebuild reads and analyses
+// only files that are new or changed. Entries live in a fixed number of shard objects
+// (a few large values, not one per article): a rebuild reads every shard once and rewrites
+// only the shards whose entries changed. The index is a cache of pure results: losing it,
+// or two rebuilds overwriting each other's shards, costs re-analysis, never a wrong digest.
+import { ANALYSIS_VERSION } from "../pipeline/build";
+import { hash32 } from "../pipeline/text";
+import type { FileAnalysis } from "../pipeline/types";
+
+export interface IndexEntry {
+  key: string;
+  /** R2 etag (content hash) and upload time of the object the analysis was made from. */
+  etag: string;
+  uploaded: string;
+  analysis: FileAnalysis;
+}
+
+/** Shards: at 50,000 articles each holds ~1,600 (a few MB), far under KV's 25 MiB per value. */
+export const INDEX_SHARDS = 32;
+const SHARD_PREFIX = `index/v${ANALYSIS_VERSION}/`;
+/** KV's value limit is 25 MiB; stay clear of it so a write never fails on size. */
+const MAX_SHARD_BYTES = 24 * 1024 * 1024;
+
+export function shardOf(key: string): number {
+  return hash32("shard:" + key) % INDEX_SHARDS;
+}
+
+function shardKey(shard: number): string {
+  return `${SHARD_PREFIX}${String(shard).padStart(2, "0")}`;
+}
+
+/** Every stored analysis of the current ANALYSIS_VERSION, by corpus key. */
+export async function readIndex(kv: KVNamespace): Promise<Map<string, IndexEntry>> {
+  const shards = await Promise.all(Array.from({ length: INDEX_SHARDS }, (_, shard) => kv.get<IndexEntry[]>(shardKey(shard), "json")));
+  const index = new Map<string, IndexEntry>();
+  for (const entries of shards) for (const entry of entries ?? []) index.set(entry.key, entry);
+  return index;
+}
+
+/** Rewrite the shards holding any of `touched` (keys added, changed or removed). */
+export async function writeIndex(kv: KVNamespace, index: Map<string, IndexEntry>, touched: Iterable<string>): Promise<number> {
+  const shards = new Set<number>();
+  for (const key of touched) shards.add(shardOf(key));
+  if (shards.size === 0) return 0;
+  const members = new Map<number, IndexEntry[]>();
+  for (const shard of shards) members.set(shard, []);
+  for (const entry of index.values()) members.get(shardOf(entry.key))?.push(entry);
+  await Promise.all(
+    [...members].map(([shard, entries]) => {
+      entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const body = new TextEncoder().encode(JSON.stringify(entries));
+      if (body.byteLength > MAX_SHARD_BYTES) throw new Error(`article index shard ${shard} would be ${body.byteLength} bytes, over the KV value limit`);
+      return kv.put(shardKey(shard), body);
+    }),
+  );
+  return shards.size;
+}

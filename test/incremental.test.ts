@@ -1,0 +1,107 @@
+// Incremental rebuilds inside workerd: after every add, edit and delete, the rebuild that
+// reads only what changed publishes exactly the bytes a full rebuild (article index dropped,
+// every object read and analysed again) publishes, and it reads only the changed objects.
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { rebuild } from "../src/rebuild";
+import { readManifest, readPointer } from "../src/storage/published";
+import { SEEDS, clearStorage, putArticles } from "./helpers";
+
+const EVENTS: Record<string, string> = {
+  "wire/quake-a.txt":
+    "Strong earthquake shakes Chilean coast\n\nSANTIAGO, March 3 (Example Wire) - A magnitude 6.8 earthquake struck off the coast of northern Chile on Tuesday, shaking buildings in Antofagasta and Iquique, the national seismology centre said.\n\nThere were no immediate reports of casualties. The navy said it did not expect a tsunami.\n\nThe quake hit at a depth of 40 km about 90 km west of Antofagasta, the centre said.\n",
+  "daily/quake-b.txt":
+    "Chile quake rattles Antofagasta, no tsunami expected\n\nA 6.8-magnitude earthquake hit northern Chile on Tuesday, rattling homes in Antofagasta and Iquique. The seismology centre put its depth at 40 km.\n\nThe navy ruled out a tsunami and emergency services said they had no reports of damage or injuries.\n",
+  "wire/ferry-a.txt":
+    "Ferry runs aground off Greek island, 300 evacuated\n\nATHENS, June 12 (Example Wire) - A passenger ferry carrying 300 people ran aground off the Greek island of Paros on Friday and all passengers were taken off safely, the coast guard said.\n\nThe coast guard said the Blue Star vessel hit rocks near the port of Parikia in strong winds.\n",
+  "daily/ferry-b.txt":
+    "All 300 safe after ferry hits rocks near Paros\n\nThe Greek coast guard evacuated 300 passengers from a ferry that ran aground near Parikia on the island of Paros on Friday. Strong winds pushed the Blue Star vessel onto rocks, officials said.\n",
+  "wire/budget.txt":
+    "City council approves record school budget\n\nNORTHFIELD, Sept 8 (Example Wire) - Northfield city council approved a record 412 million dollar school budget on Monday after a four-hour debate, the mayor's office said.\n\nThe budget adds 120 teachers and funds repairs at 14 schools, council members said.\n",
+};
+
+const FERRY_EDIT =
+  "Ferry runs aground off Greek island, 300 evacuated\n\nATHENS, June 12 (Example Wire) - A passenger ferry carrying 300 people ran aground off the Greek island of Paros on Friday and all passengers were taken off safely, the coast guard said.\n\nThe coast guard said the Blue Star vessel hit rocks near the port of Parikia in strong winds. An investigation into the captain's decision to sail has been opened.\n";
+
+/** The live build's outputs, path → ETag (strong ETags are hashes of the bytes). */
+async function liveOutputs(): Promise<Record<string, string>> {
+  const manifest = await readManifest(env.DIGEST, (await readPointer(env.DIGEST))!);
+  return Object.fromEntries(Object.entries(manifest!.files).map(([path, entry]) => [path, entry.etag]));
+}
+
+async function dropIndex(): Promise<void> {
+  const page = await env.DIGEST.list({ prefix: "index/" });
+  expect(page.keys.length, "the article index exists").toBeGreaterThan(0);
+  await Promise.all(page.keys.map((k) => env.DIGEST.delete(k.name)));
+}
+
+function countingCorpus(): { bucket: R2Bucket; reads: string[] } {
+  const reads: string[] = [];
+  const bucket = new Proxy(env.CORPUS, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (prop === "get") return (key: string) => (reads.push(key), target.get(key));
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { bucket, reads };
+}
+
+type Step = { name: string; apply: () => Promise<unknown>; changed: string[] };
+
+const STEPS: Step[] = [
+  { name: "add two reports of one event", apply: () => putArticles({ "wire/quake-a.txt": EVENTS["wire/quake-a.txt"], "daily/quake-b.txt": EVENTS["daily/quake-b.txt"] }), changed: ["daily/quake-b.txt", "wire/quake-a.txt"] },
+  { name: "add a new event", apply: () => putArticles({ "wire/ferry-a.txt": EVENTS["wire/ferry-a.txt"], "wire/budget.txt": EVENTS["wire/budget.txt"] }), changed: ["wire/budget.txt", "wire/ferry-a.txt"] },
+  { name: "add a second source to a story", apply: () => putArticles({ "daily/ferry-b.txt": EVENTS["daily/ferry-b.txt"] }), changed: ["daily/ferry-b.txt"] },
+  { name: "edit an article", apply: () => putArticles({ "wire/ferry-a.txt": FERRY_EDIT }), changed: ["wire/ferry-a.txt"] },
+  { name: "add an exact copy under another key", apply: () => putArticles({ "mirror/quake-copy.txt": EVENTS["wire/quake-a.txt"] }), changed: ["mirror/quake-copy.txt"] },
+  { name: "delete an article", apply: () => env.CORPUS.delete("daily/quake-b.txt"), changed: [] },
+  { name: "delete a whole story", apply: () => env.CORPUS.delete("wire/budget.txt"), changed: [] },
+];
+
+describe("incremental rebuilds", () => {
+  beforeAll(async () => {
+    await clearStorage();
+    await putArticles(SEEDS);
+    expect((await rebuild(env)).status).toBe("published");
+  });
+
+  it("publish, after each add, edit and delete, byte for byte what a full rebuild publishes, reading only the changed objects", async () => {
+    for (const step of STEPS) {
+      const before = await liveOutputs();
+      await step.apply();
+      const { bucket, reads } = countingCorpus();
+      const incremental = await rebuild({ ...env, CORPUS: bucket });
+      expect(incremental.status, step.name).toBe("published");
+      expect(reads.sort(), `${step.name}: objects read`).toEqual(step.changed);
+      const afterIncremental = await liveOutputs();
+      expect(afterIncremental, `${step.name}: the digest changed`).not.toEqual(before);
+
+      await dropIndex();
+      const full = countingCorpus();
+      expect((await rebuild({ ...env, CORPUS: full.bucket }, { force: true })).status).toBe("published");
+      expect(full.reads.length, `${step.name}: the full rebuild read everything`).toBeGreaterThan(step.changed.length);
+      expect(await liveOutputs(), `${step.name}: incremental == full`).toEqual(afterIncremental);
+    }
+  });
+
+  it("an unchanged corpus reads nothing and publishes nothing", async () => {
+    const before = await liveOutputs();
+    const { bucket, reads } = countingCorpus();
+    expect((await rebuild({ ...env, CORPUS: bucket })).status).toBe("unchanged");
+    expect(reads).toEqual([]);
+    expect(await liveOutputs()).toEqual(before);
+  });
+
+  it("keeps the story page bytes and id of a story no change touched", async () => {
+    const digestBefore = (await (await env.DIGEST.get((await readManifest(env.DIGEST, (await readPointer(env.DIGEST))!))!.files["digest.json"].blob, "json")) as {
+      stories: { id: string; articles: { path: string }[] }[];
+    })!;
+    const seedStory = digestBefore.stories.find((s) => s.articles.some((a) => a.path in SEEDS))!;
+    const before = await liveOutputs();
+    await putArticles({ "wire/budget.txt": EVENTS["wire/budget.txt"] });
+    expect((await rebuild(env)).status).toBe("published");
+    const after = await liveOutputs();
+    expect(after[`stories/${seedStory.id}.html`]).toBe(before[`stories/${seedStory.id}.html`]);
+  });
+});
