@@ -1,21 +1,32 @@
 // Stage 2, clean: drop page furniture (navigation runs, rankings, social links, credits,
 // captions), drop repeated paragraphs and sentences, split sentences, and settle a title:
 // the headline when there is one, else a short clause made from the lead.
-import { appendTo } from "./collections";
 import { copyrightHolder, isCaption, isDateline, isPunctuationOnly, isSectionMarker, isSocialLine } from "./signals";
-import { contentTerms, normalizeText, splitSentences, STOPWORDS, wordCount } from "./text";
+import { contentTerms, contentTermsAndKeyHash, letterDigitKey, splitSentences, STOPWORDS, wordCount, wordCountUpTo } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
 
 export function clean(article: IngestedArticle): CleanArticle {
-  const kept = dropRepeatedParagraphs(dropFurniture(article.paragraphs));
-  let paragraphs = dropRepeatedSentences(kept.map((text) => ({ text, sentences: splitSentences(text) })));
+  // Split each distinct paragraph once: the sentence count before cleaning and the kept
+  // paragraphs read the same splits.
+  const splits = new Map<string, string[]>();
+  const sentencesOf = (text: string): string[] => {
+    let sentences = splits.get(text);
+    if (sentences === undefined) {
+      sentences = splitSentences(text);
+      splits.set(text, sentences);
+    }
+    return sentences;
+  };
+  const sentenceCount = article.paragraphs.reduce((n, p) => n + sentencesOf(p).length, 0);
+  const numbers = new TermNumbers();
+  const analyzed = dropFurniture(article.paragraphs).map((text) => analyzeParagraph(text, sentencesOf(text), numbers));
+  let paragraphs = dropRepeatedSentences(dropRepeatedParagraphs(analyzed, numbers), numbers);
   // A headline-only page (a video page, a brief) is still a report of its event.
   if (paragraphs.length === 0 && article.paragraphs.length === 0 && article.headline && !isCaption(article.headline)) {
     paragraphs = [{ text: article.headline, sentences: [article.headline] }];
   }
   const headline = article.headline && !isCaption(article.headline) ? article.headline : null;
   const title = headline ?? titleFromLead(paragraphs) ?? article.path.replace(/^.*\//, "").replace(/\.\w+$/, "");
-  const sentenceCount = article.paragraphs.reduce((n, p) => n + splitSentences(p).length, 0);
   return {
     ...article,
     headline,
@@ -28,9 +39,17 @@ export function clean(article: IngestedArticle): CleanArticle {
 
 // A list line: short and not a sentence (rankings, related-link titles, bullets).
 function isListLine(line: string): boolean {
-  const words = wordCount(line);
-  if (/^[-–—•*·]\s+/.test(line)) return words <= 30;
-  return words <= 20 && !/[.!?]["'\u201D]?$/.test(line);
+  if (/^[-–—•*·]\s+/.test(line)) return wordCountUpTo(line, 30) <= 30;
+  return !endsWithTerminal(line) && wordCountUpTo(line, 20) <= 20;
+}
+
+/** `/[.!?]["'\u201D]?$/.test(line)`, reading only the last two characters. */
+function endsWithTerminal(line: string): boolean {
+  let end = line.length - 1;
+  const last = line.charCodeAt(end);
+  if (last === 0x22 || last === 0x27 || last === 0x201d) end--;
+  const code = line.charCodeAt(end);
+  return code === 0x2e || code === 0x21 || code === 0x3f;
 }
 
 function isFurniture(line: string): boolean {
@@ -40,7 +59,7 @@ function isFurniture(line: string): boolean {
     copyrightHolder(line) !== undefined ||
     isCaption(line) ||
     /^https?:\/\/\S+$/i.test(line) ||
-    (isDateline(line) && wordCount(line) <= 10)
+    (isDateline(line) && wordCountUpTo(line, 10) <= 10)
   );
 }
 
@@ -78,8 +97,101 @@ function dropFurniture(paragraphs: string[]): string[] {
   return result.map((line) => line.replace(/^[-–—•*·]\s+/, ""));
 }
 
-function termSet(text: string): Set<string> {
-  return new Set(contentTerms(text));
+/**
+ * Terms numbered within one article, so the repeat checks below count over small integers
+ * (typed-array marks and counters) instead of hashing strings into sets.
+ */
+class TermNumbers {
+  private readonly numbers = new Map<string, number>();
+  // marks[n] === stamp: term n is in the list being built or compared. A new stamp clears
+  // every mark at once.
+  private marks = new Uint32Array(256);
+  private stamp = 0;
+
+  get size(): number {
+    return this.numbers.size;
+  }
+
+  /** The distinct terms of a list, as numbers. */
+  distinct(terms: string[]): number[] {
+    const stamp = this.nextStamp();
+    const out: number[] = [];
+    for (const term of terms) {
+      let n = this.numbers.get(term);
+      if (n === undefined) {
+        n = this.numbers.size;
+        this.numbers.set(term, n);
+        if (n >= this.marks.length) {
+          const grown = new Uint32Array(this.marks.length * 2);
+          grown.set(this.marks);
+          this.marks = grown;
+        }
+      }
+      if (this.marks[n] !== stamp) {
+        this.marks[n] = stamp;
+        out.push(n);
+      }
+    }
+    return out;
+  }
+
+  /** The distinct numbers of several lists together. */
+  union(lists: number[][]): number[] {
+    const stamp = this.nextStamp();
+    const out: number[] = [];
+    for (const list of lists) {
+      for (const n of list) {
+        if (this.marks[n] !== stamp) {
+          this.marks[n] = stamp;
+          out.push(n);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Share of `a`'s terms that `b` also has (both distinct), as containment() computes it. */
+  containment(a: number[], b: number[]): number {
+    if (a.length === 0) return 0;
+    const stamp = this.nextStamp();
+    for (const n of b) this.marks[n] = stamp;
+    let shared = 0;
+    for (const n of a) if (this.marks[n] === stamp) shared++;
+    return shared / a.length;
+  }
+
+  private nextStamp(): number {
+    if (this.stamp === 0xffffffff) {
+      this.marks.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
+  }
+}
+
+/** A kept paragraph with what both repeat checks compare; terms numbered by TermNumbers. */
+interface AnalyzedParagraph {
+  text: string;
+  sentences: string[];
+  sentenceTerms: number[][];
+  /** Per sentence, a hash of its letterDigitKey: equal for exact repeats. */
+  sentenceKeyHashes: number[];
+  terms: number[];
+}
+
+function analyzeParagraph(text: string, sentences: string[], numbers: TermNumbers): AnalyzedParagraph {
+  const sentenceTerms: number[][] = [];
+  const sentenceKeyHashes: number[] = [];
+  for (const sentence of sentences) {
+    const { terms, keyHash } = contentTermsAndKeyHash(sentence);
+    sentenceTerms.push(numbers.distinct(terms));
+    sentenceKeyHashes.push(keyHash);
+  }
+  // The sentences partition the paragraph at whitespace, so its terms are theirs together and
+  // the text need not be tokenized again. U+FEFF is the one whitespace character that counts
+  // as case-ignorable when lower-casing a final sigma, so there the paragraph is read whole.
+  const terms = text.includes("\uFEFF") ? numbers.distinct(contentTerms(text)) : numbers.union(sentenceTerms);
+  return { text, sentences, sentenceTerms, sentenceKeyHashes, terms };
 }
 
 /** Share of `a`'s terms that `b` also has. */
@@ -92,70 +204,92 @@ export function containment(a: Set<string>, b: Set<string>): number {
 
 // A short paragraph whose words a neighbour repeats (a teaser before the lead, a caption
 // printed again as text) adds nothing: keep the fuller one.
-function dropRepeatedParagraphs(paragraphs: string[]): string[] {
-  const terms = paragraphs.map(termSet);
+function dropRepeatedParagraphs(paragraphs: AnalyzedParagraph[], numbers: TermNumbers): AnalyzedParagraph[] {
   const dropped = new Set<number>();
   for (let i = 0; i < paragraphs.length; i++) {
-    if (terms[i].size < 5) continue;
+    const terms = paragraphs[i].terms;
+    if (terms.length < 5) continue;
     for (const j of [i - 1, i + 1]) {
       if (j < 0 || j >= paragraphs.length || dropped.has(j)) continue;
-      if (terms[j].size > terms[i].size && containment(terms[i], terms[j]) >= 0.8) {
+      if (paragraphs[j].terms.length > terms.length && numbers.containment(terms, paragraphs[j].terms) >= 0.8) {
         dropped.add(i);
         break;
       }
     }
   }
-  return paragraphs.filter((_, i) => !dropped.has(i));
+  // Built with push rather than filter(): filter's results come in more than one array shape,
+  // which kept deoptimizing the sentence pass that reads this list.
+  const kept: AnalyzedParagraph[] = [];
+  for (let i = 0; i < paragraphs.length; i++) if (!dropped.has(i)) kept.push(paragraphs[i]);
+  return kept;
 }
 
 /** Exact and near repeats of a sentence anywhere in the article: the longer one stays. */
-function dropRepeatedSentences(paragraphs: Paragraph[]): Paragraph[] {
-  const all: { p: number; s: number; key: string; terms: Set<string> }[] = [];
-  paragraphs.forEach((paragraph, p) =>
-    paragraph.sentences.forEach((sentence, s) =>
-      all.push({ p, s, key: normalizeText(sentence).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim(), terms: termSet(sentence) }),
-    ),
-  );
-  const dropped = new Set<string>();
-  const seen = new Set<string>();
-  for (const item of all) {
-    if (seen.has(item.key)) dropped.add(`${item.p}:${item.s}`);
-    seen.add(item.key);
+function dropRepeatedSentences(paragraphs: AnalyzedParagraph[], numbers: TermNumbers): Paragraph[] {
+  // Sentences in reading order, so comparing indexes compares (paragraph, sentence) positions.
+  const all = paragraphs.flatMap((paragraph) => paragraph.sentenceTerms);
+  const dropped = new Uint8Array(all.length);
+  // Exact repeats: same letters and digits. Equal keys have equal hashes, so a key is built
+  // only for sentences whose hash an earlier sentence already had.
+  const texts = paragraphs.flatMap((paragraph) => paragraph.sentences);
+  const hashes = paragraphs.flatMap((paragraph) => paragraph.sentenceKeyHashes);
+  const keys: string[] = [];
+  const keyOf = (x: number): string => (keys[x] ??= letterDigitKey(texts[x]));
+  const byHash = new Map<number, number[]>();
+  for (let x = 0; x < texts.length; x++) {
+    const hash = hashes[x];
+    const earlier = byHash.get(hash);
+    if (earlier === undefined) {
+      byHash.set(hash, [x]);
+    } else {
+      if (earlier.some((y) => keyOf(y) === keyOf(x))) dropped[x] = 1;
+      earlier.push(x);
+    }
   }
   // Near repeats: compare each sentence only with sentences sharing its rarer terms (an
   // inverted index), so a long article costs about linear time, not all pairs.
-  const postings = new Map<string, number[]>();
-  all.forEach((item, index) => {
-    for (const term of item.terms) {
-      appendTo(postings, term, index);
-    }
+  const postings: number[][] = [];
+  for (let n = 0; n < numbers.size; n++) postings.push([]);
+  all.forEach((terms, x) => {
+    for (const n of terms) postings[n].push(x);
   });
   const MAX_POSTINGS = 60;
+  // Shared-term counts per candidate, reset after each sentence through `candidates`.
+  const sharedCounts = new Int32Array(all.length);
+  const candidates: number[] = [];
   for (let x = 0; x < all.length; x++) {
     const a = all[x];
-    if (dropped.has(`${a.p}:${a.s}`) || a.terms.size < 5) continue;
-    const shared = new Map<number, number>();
-    for (const term of a.terms) {
-      const list = postings.get(term)!;
-      if (list.length > MAX_POSTINGS) continue;
-      for (const y of list) if (y !== x) shared.set(y, (shared.get(y) ?? 0) + 1);
+    if (dropped[x] || a.length < 5) continue;
+    // With no term skipped, a candidate's count is exactly how many of a's terms it has.
+    let skipped = false;
+    for (const n of a) {
+      const list = postings[n];
+      if (list.length > MAX_POSTINGS) {
+        skipped = true;
+        continue;
+      }
+      for (const y of list) if (y !== x && sharedCounts[y]++ === 0) candidates.push(y);
     }
-    for (const [y, count] of shared) {
+    for (const y of candidates) {
       const b = all[y];
-      if (count < a.terms.size * 0.5 || dropped.has(`${b.p}:${b.s}`)) continue;
-      const longer = b.terms.size > a.terms.size || (b.terms.size === a.terms.size && (b.p < a.p || (b.p === a.p && b.s < a.s)));
-      if (longer && containment(a.terms, b.terms) >= 0.75) {
-        dropped.add(`${a.p}:${a.s}`);
+      if (sharedCounts[y] < a.length * 0.5 || dropped[y]) continue;
+      const longer = b.length > a.length || (b.length === a.length && y < x);
+      if (longer && (skipped ? numbers.containment(a, b) : sharedCounts[y] / a.length) >= 0.75) {
+        dropped[x] = 1;
         break;
       }
     }
+    for (const y of candidates) sharedCounts[y] = 0;
+    candidates.length = 0;
   }
-  return paragraphs
-    .map((paragraph, p) => {
-      const sentences = paragraph.sentences.filter((_, s) => !dropped.has(`${p}:${s}`));
-      return { text: sentences.join(" "), sentences };
-    })
-    .filter((paragraph) => paragraph.sentences.length > 0);
+  const out: Paragraph[] = [];
+  let x = 0;
+  for (const paragraph of paragraphs) {
+    const sentences: string[] = [];
+    for (const sentence of paragraph.sentences) if (!dropped[x++]) sentences.push(sentence);
+    if (sentences.length > 0) out.push({ text: sentences.join(" "), sentences });
+  }
+  return out;
 }
 
 const LEADING_CLAUSE = /^(?:in|after|before|as|with|amid|following|during|despite|while|although|ahead of|according to|on|at|for|in an? [\w-]+ (?:move|bid|step|effort))\b[^,]{3,120},\s+/i;

@@ -15,7 +15,7 @@ import {
   looksLikeHeadline,
 } from "./signals";
 import type { CorpusFile, IngestedArticle } from "./types";
-import { hash64, wordCount } from "./text";
+import { hash64, wordCount, wordCountUpTo } from "./text";
 
 export const MAX_ARTICLE_BYTES = 1024 * 1024;
 
@@ -31,6 +31,9 @@ export function articleId(path: string): string {
   return "a" + hash64(path.normalize("NFC")).slice(0, 12);
 }
 
+// Stateless between calls (no streaming), so one decoder serves every file.
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 /** Decode one file, or throw RejectedFileError saying why it cannot be an article. */
 export function decodeFile(file: CorpusFile): string {
   const size = Math.max(file.size ?? 0, file.bytes.byteLength);
@@ -40,7 +43,7 @@ export function decodeFile(file: CorpusFile): string {
   if (file.bytes.includes(0)) throw new RejectedFileError("binary file: contains NUL bytes");
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(file.bytes);
+    text = UTF8.decode(file.bytes);
   } catch {
     throw new RejectedFileError("not valid UTF-8 text");
   }
@@ -200,8 +203,12 @@ function safeCodePoint(code: number, fallback: string): string {
   return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : fallback;
 }
 
+// A tab or no-break space, or a space followed by blank: what cleanLine() would rewrite.
+const UNCOLLAPSED_BLANK = /[\t\u00A0]| [ \t\u00A0]/;
+
 function cleanLine(line: string): string {
-  return line.replace(/[ \t\u00A0]+/g, " ").trim();
+  // Most lines have single spaces only: skip the rewrite when there is nothing to collapse.
+  return (UNCOLLAPSED_BLANK.test(line) ? line.replace(/[ \t\u00A0]+/g, " ") : line).trim();
 }
 
 /**
@@ -214,7 +221,7 @@ function readHeader(article: IngestedArticle, blocks: Block[]): IngestedArticle 
   blocks.forEach((block, index) => block.lines.forEach((text) => lines.push({ text, block: index, heading: block.heading })));
 
   let cursor = 0;
-  const firstBlockIsHeader = blocks.length > 1 && blocks[0].lines.length >= 2 && blocks[0].lines.every((line) => wordCount(line) <= 40);
+  const firstBlockIsHeader = blocks.length > 1 && blocks[0].lines.length >= 2 && blocks[0].lines.every((line) => wordCountUpTo(line, 40) <= 40);
   const headerEnd = firstBlockIsHeader ? blocks[0].lines.length : Math.min(lines.length, 4);
   const deck: string[] = [];
   while (cursor < headerEnd && cursor < lines.length) {
@@ -267,7 +274,7 @@ function stripInlineDateline(article: IngestedArticle, paragraph: string): strin
   const match = INLINE_DATELINE.exec(paragraph);
   if (!match) return paragraph;
   const rest = paragraph.slice(match[0].length);
-  if (wordCount(rest) < 4) return paragraph;
+  if (wordCountUpTo(rest, 4) < 4) return paragraph;
   article.published ??= parseDate(match[0]);
   if (match[1] && !article.source && /^[A-Z][A-Za-z.&-]{1,12}$/.test(match[1])) article.source = match[1];
   return rest.charAt(0).toUpperCase() + rest.slice(1);

@@ -2,7 +2,7 @@
 // (navigation, rankings, social links, credits, datelines). Ingest uses them to find the
 // header; clean uses them to drop boilerplate. No rule names a particular site.
 import { containsDate } from "./dates";
-import { wordCount } from "./text";
+import { wordCountUpTo } from "./text";
 
 const MARKER =
   /^(?:[-–—•*|:#"'\s]*)(?:["'][^"']{1,30}["']\s*)?(?:related(?:\s+(?:posts?|articles?|stories|news|content|coverage|links?|topics?|reading|videos?))?|popular(?:\s+(?:articles?|stories|posts?|now|news))?|most\s+(?:read|popular|viewed|shared|emailed|commented|recent)|trending(?:\s+now)?|recommended(?:\s+for\s+you)?|read\s+(?:more|also|next|this)|also\s+read|see\s+also|more\s+(?:from|on|stories|news|like\s+this)|you\s+(?:may|might)\s+(?:also\s+)?like|don'?t\s+miss|editor'?s\s+picks?|top\s+stories|latest\s+(?:news|stories|posts)|follow\s+us|share\s+(?:this|on)|sign\s+up|subscribe|newsletter|advertisement|sponsored(?:\s+content)?|comments?|leave\s+a\s+(?:comment|reply)|tags?|filed\s+under|categories|click\s+here|(?:[\w.&'-]+\s+){0,3}(?:access\s+)?ranking)\b/i;
@@ -15,11 +15,19 @@ const SOCIAL = new Set(
 
 /** Navigation and list markers: "Related Posts", "POPULAR ARTICLE", "Most read", "Follow us on social". */
 export function isSectionMarker(line: string): boolean {
-  return wordCount(line) <= 8 && MARKER.test(line.trim());
+  return wordCountUpTo(line, 8) <= 8 && MARKER.test(line.trim());
 }
+
+// Separators between share-button words; FIRST_SOCIAL_WORD finds the first word alone.
+const FIRST_SOCIAL_WORD = /^[\s|,·•/]*([^\s|,·•/]+)/;
 
 /** A line of nothing but share buttons or network names. */
 export function isSocialLine(line: string): boolean {
+  // Nearly every line fails on its first word: check that before splitting the whole line.
+  // Lower-casing never makes or removes a separator, and its one context-dependent rule (Greek
+  // final sigma) only picks between two non-ASCII letters the check strips anyway.
+  const first = FIRST_SOCIAL_WORD.exec(line);
+  if (!first || !SOCIAL.has(first[1].toLowerCase().replace(/[^a-z-]/g, ""))) return false;
   const words = line.toLowerCase().split(/[\s|,·•/]+/).filter(Boolean);
   return words.length > 0 && words.every((word) => SOCIAL.has(word.replace(/[^a-z-]/g, "")));
 }
@@ -34,7 +42,7 @@ const COPYRIGHT = /^(?:©|\(c\)|copyright\b)\s*(?:\d{4}\s*)?(.{0,80})$|all right
 /** "© KYODO", "Copyright 2024 The Associated Press. All rights reserved." */
 export function copyrightHolder(line: string): string | null | undefined {
   const text = line.trim();
-  if (wordCount(text) > 14) return undefined;
+  if (wordCountUpTo(text, 14) > 14) return undefined;
   const match = COPYRIGHT.exec(text);
   if (!match) return undefined;
   const holder = (match[1] ?? "")
@@ -51,9 +59,8 @@ const CREDIT =
 /** A photo caption or credit: a short paragraph that ends with "Photo credit: AP", "File | Photo: Reuters", "(Getty Images)". */
 export function isCaption(paragraph: string): boolean {
   const text = paragraph.trim();
-  if (wordCount(text) > 80) return false;
-  const tail = text.slice(-70);
-  return CREDIT.test(tail);
+  // The credit pattern reads the last 70 characters only: try it before counting words.
+  return CREDIT.test(text.slice(-70)) && wordCountUpTo(text, 80) <= 80;
 }
 
 const AGENCY_SLASHES = /\/\s*([A-Z][A-Z0-9 .&-]{1,30})\s*\//;
@@ -64,7 +71,7 @@ const TIME_ONLY = /\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?\b/i;
 /** A dateline or byline line: short, and a date, time stamp, byline or agency tag is what it says. */
 export function isDateline(line: string): boolean {
   const text = line.trim();
-  const words = wordCount(text);
+  const words = wordCountUpTo(text, 16);
   if (words === 0 || words > 16) return false;
   if (/[.!?]["']?$/.test(text) && words > 8 && !BYLINE.test(text)) return false;
   return containsDate(text) || AGENCY_SLASHES.test(text) || BYLINE.test(text) || STAMP.test(text) || (words <= 6 && TIME_ONLY.test(text));
@@ -78,7 +85,7 @@ export function agencyInDateline(line: string): string | null {
 /** Headline shape: a few words, capitalized start, no sentence-final period. */
 export function looksLikeHeadline(line: string): boolean {
   const text = line.trim();
-  const words = wordCount(text);
+  const words = wordCountUpTo(text, 30);
   if (words < 2 || words > 30) return false;
   if (!/^["'\u201C\u2018(]?[\p{Lu}\p{N}]/u.test(text)) return false;
   if (/[.,;:]$/.test(text) && !/\b(?:U\.S|U\.K|Jr|Inc|Co)\.$/.test(text)) return false;

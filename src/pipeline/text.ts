@@ -2,21 +2,182 @@
 // splitting and a fast stable hash. Pure and synchronous so the Worker and the CLI agree.
 import { stemmer } from "stemmer";
 
+// Character classes as scanners need them. `\s` is JavaScript's whitespace set, so counts and
+// splits agree exactly with the regular expressions they replace.
+function isSpaceCode(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+// Letter-or-digit (\p{L}\p{N}) and letter (\p{L}) for BMP code units, filled in lazily from
+// the Unicode regexes: 0 = not looked up yet, 1 = yes, 2 = no. Fixed 64 KiB tables, so they
+// cannot grow; astral code points (rare) ask the regex each time.
+const LETTER_OR_DIGIT_BMP = new Uint8Array(0x10000);
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+const LETTER_BMP = new Uint8Array(0x10000);
+const LETTER = /^\p{L}$/u;
+
+/** Is this code point a letter or digit in the sense of /[\p{L}\p{N}]/u? Lone surrogates are not. */
+function isLetterOrDigit(code: number): boolean {
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39);
+  if (code >= 0x10000) return LETTER_OR_DIGIT.test(String.fromCodePoint(code));
+  let known = LETTER_OR_DIGIT_BMP[code];
+  if (known === 0) {
+    known = code < 0xd800 || code > 0xdfff ? (LETTER_OR_DIGIT.test(String.fromCharCode(code)) ? 1 : 2) : 2;
+    LETTER_OR_DIGIT_BMP[code] = known;
+  }
+  return known === 1;
+}
+
+/** Is this code point a letter (/\p{L}/u)? */
+function isLetter(code: number): boolean {
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+  if (code >= 0x10000) return LETTER.test(String.fromCodePoint(code));
+  let known = LETTER_BMP[code];
+  if (known === 0) {
+    known = code < 0xd800 || code > 0xdfff ? (LETTER.test(String.fromCharCode(code)) ? 1 : 2) : 2;
+    LETTER_BMP[code] = known;
+  }
+  return known === 1;
+}
+
+// ASCII letters and digits → their lower-case code; 0 for every other ASCII character. One
+// table load per character in the hot ASCII scans instead of a chain of range tests.
+const ASCII_ALNUM_LOWER = new Uint8Array(0x80);
+for (let code = 0x30; code <= 0x39; code++) ASCII_ALNUM_LOWER[code] = code;
+for (let code = 0x61; code <= 0x7a; code++) ASCII_ALNUM_LOWER[code] = code;
+for (let code = 0x41; code <= 0x5a; code++) ASCII_ALNUM_LOWER[code] = code + 0x20;
+
+/** `\w` as a non-Unicode regex sees it: what `\b` in tokenize's "'s\b" rule tests. */
+function isAsciiWordCode(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f;
+}
+
+// Detection scans use the regex engine: a compiled character-class search beats a loop here.
+const NON_ASCII = /[^\x00-\x7F]/;
+function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
+}
+
+// Typography straightened after NFKC, in one pass: the five groups are disjoint and every
+// replacement is plain ASCII, so one pass equals applying them one after another.
+const TYPOGRAPHY = /[\u2018\u2019\u201A\u201B\u2032\u201C\u201D\u201E\u201F\u2033\u2010-\u2015\u2212\u2026\u00A0\u2000-\u200B\u202F\u205F\u3000]/g;
+function straighten(char: string): string {
+  const code = char.charCodeAt(0);
+  if (code === 0x2026) return "...";
+  if (code === 0x201c || code === 0x201d || code === 0x201e || code === 0x201f || code === 0x2033) return '"';
+  if (code === 0x2018 || code === 0x2019 || code === 0x201a || code === 0x201b || code === 0x2032) return "'";
+  if ((code >= 0x2010 && code <= 0x2015) || code === 0x2212) return "-";
+  return " ";
+}
+
 /** Unicode-normalize and straighten typography so copies with different quotes compare equal. */
 export function normalizeText(text: string): string {
-  return text
-    .normalize("NFKC")
-    .replace(/[\u2018\u2019\u201A\u201B\u2032]/g, "'")
-    .replace(/[\u201C\u201D\u201E\u201F\u2033]/g, '"')
-    .replace(/[\u2010-\u2015\u2212]/g, "-")
-    .replace(/\u2026/g, "...")
-    .replace(/[\u00A0\u2000-\u200B\u202F\u205F\u3000]/g, " ");
+  // Most sentences are plain ASCII, which NFKC leaves alone and no rule below touches.
+  if (isAscii(text)) return text;
+  return text.normalize("NFKC").replace(TYPOGRAPHY, straighten);
 }
 
 /** Lower-cased word tokens (letters and digits), apostrophes folded: "Japan's" → "japan". */
 export function tokenize(text: string): string[] {
-  const lowered = normalizeText(text).toLowerCase().replace(/'s\b/g, "").replace(/'/g, "");
-  return lowered.match(/[\p{L}\p{N}]+/gu) ?? [];
+  return tokenizeFolded(normalizeText(text).toLowerCase());
+}
+
+/**
+ * tokenize() of text already normalized and lower-cased. One scan does what three regular
+ * expressions did: "'s" before a non-word character and every other apostrophe are dropped
+ * (joining the letters around them), and the tokens are the runs of letters and digits.
+ */
+function tokenizeFolded(lowered: string): string[] {
+  const tokens: string[] = [];
+  const length = lowered.length;
+  let inToken = false;
+  let runStart = -1; // start of the current run of kept characters inside the token
+  let head = ""; // the token's text before a dropped apostrophe
+  for (let i = 0; i < length; ) {
+    const code = lowered.charCodeAt(i);
+    if (code === 0x27) {
+      // "'s\b" goes whole, any other apostrophe alone; neither ends a token.
+      const skip = lowered.charCodeAt(i + 1) === 0x73 && !isAsciiWordCode(lowered.charCodeAt(i + 2)) ? 2 : 1;
+      if (inToken && runStart >= 0) {
+        head += lowered.slice(runStart, i);
+        runStart = -1;
+      }
+      i += skip;
+      continue;
+    }
+    let width = 1;
+    let point = code;
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const next = lowered.charCodeAt(i + 1);
+      // A lone surrogate could pair up once an apostrophe between halves is dropped: leave
+      // such text to the regular expressions, which define the result.
+      if (code > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return tokenizeByRegex(lowered);
+      point = (code - 0xd800) * 0x400 + (next - 0xdc00) + 0x10000;
+      width = 2;
+    }
+    if (isLetterOrDigit(point)) {
+      if (!inToken) {
+        inToken = true;
+        head = "";
+        runStart = i;
+      } else if (runStart < 0) {
+        runStart = i;
+      }
+    } else if (inToken) {
+      tokens.push(runStart >= 0 ? head + lowered.slice(runStart, i) : head);
+      inToken = false;
+    }
+    i += width;
+  }
+  if (inToken) tokens.push(runStart >= 0 ? head + lowered.slice(runStart) : head);
+  return tokens;
+}
+
+function tokenizeByRegex(lowered: string): string[] {
+  return lowered.replace(/'s\b/g, "").replace(/'/g, "").match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/**
+ * The letters and digits of a text, normalized and lower-cased, one space between runs:
+ * `normalizeText(text).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim()` in one scan.
+ * Texts with the same key differ only in punctuation, spacing or case.
+ */
+export function letterDigitKey(text: string): string {
+  const folded = normalizeText(text).toLowerCase();
+  const runs: string[] = [];
+  let runStart = -1;
+  for (let i = 0; i < folded.length; ) {
+    let code = folded.charCodeAt(i);
+    let width = 1;
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const low = folded.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        code = (code - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+        width = 2;
+      }
+    }
+    if (isLetterOrDigit(code)) {
+      if (runStart < 0) runStart = i;
+    } else if (runStart >= 0) {
+      runs.push(folded.slice(runStart, i));
+      runStart = -1;
+    }
+    i += width;
+  }
+  if (runStart >= 0) runs.push(folded.slice(runStart));
+  return runs.join(" ");
 }
 
 export const STOPWORDS: ReadonlySet<string> = new Set(
@@ -35,25 +196,186 @@ const stemCache = new Map<string, string>();
 export function stem(token: string): string {
   let cached = stemCache.get(token);
   if (cached === undefined) {
-    cached = /^\d/.test(token) ? token : stemmer(token);
+    const first = token.charCodeAt(0);
+    cached = first >= 0x30 && first <= 0x39 ? token : stemmer(token);
     if (stemCache.size > 200_000) stemCache.clear();
     stemCache.set(token, cached);
   }
   return cached;
 }
 
+// Token → content term (null for a stopword or a lone non-digit character), so a token costs
+// one lookup instead of a stopword check plus a stem lookup. An open-addressing table keyed by
+// the token's characters and their FNV-1a hash: a token seen before is found straight from the
+// text it sits in, without slicing a string for it. Cleared past MAX_TERMS, like the stem cache.
+const MAX_TERMS = 200_000;
+let termSlots = 1 << 12; // a power of two, kept at least twice the entry count
+let termHashes = new Int32Array(termSlots);
+let termTokens: (string | undefined)[] = new Array<string | undefined>(termSlots).fill(undefined);
+let termValues: (string | null)[] = new Array<string | null>(termSlots).fill(null);
+let termCount = 0;
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+function tokenHash(token: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+/** The term for the token `source.slice(start, start + length)` whose hash is `h`; undefined if not yet known. */
+function knownTerm(h: number, source: string, start: number, length: number): string | null | undefined {
+  const mask = termSlots - 1;
+  for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+    const token = termTokens[slot];
+    if (token === undefined) return undefined;
+    if (termHashes[slot] === h && token.length === length && source.startsWith(token, start)) return termValues[slot];
+  }
+}
+
+function learnTerm(h: number, token: string): string | null {
+  const digit = token.charCodeAt(0) >= 0x30 && token.charCodeAt(0) <= 0x39;
+  const term = STOPWORDS.has(token) || (token.length < 2 && !digit) ? null : stem(token);
+  if (termCount >= MAX_TERMS) resizeTerms(1 << 12);
+  else if (2 * (termCount + 1) > termSlots) resizeTerms(termSlots * 2);
+  putTerm(h, token, term);
+  return term;
+}
+
+function putTerm(h: number, token: string, term: string | null): void {
+  const mask = termSlots - 1;
+  let slot = h & mask;
+  while (termTokens[slot] !== undefined) slot = (slot + 1) & mask;
+  termHashes[slot] = h;
+  termTokens[slot] = token;
+  termValues[slot] = term;
+  termCount++;
+}
+
+/** Re-create the table with `slots` slots: empty when shrinking (the cap), else rehashed. */
+function resizeTerms(slots: number): void {
+  const [hashes, tokens, values] = [termHashes, termTokens, termValues];
+  const keep = slots > termSlots;
+  termSlots = slots;
+  termHashes = new Int32Array(slots);
+  termTokens = new Array<string | undefined>(slots).fill(undefined);
+  termValues = new Array<string | null>(slots).fill(null);
+  termCount = 0;
+  if (keep) for (let i = 0; i < tokens.length; i++) if (tokens[i] !== undefined) putTerm(hashes[i], tokens[i]!, values[i]);
+}
+
 /** Stemmed content terms: what similarity between texts is computed over. */
 export function contentTerms(text: string): string[] {
+  const lowered = normalizeText(text).toLowerCase();
+  const terms: string[] = [];
+  return scanAsciiTerms(lowered, terms) === null ? tokenContentTerms(tokenizeFolded(lowered)) : terms;
+}
+
+// The key hash folds the FNV-1a hashes of the key's runs in order.
+const KEY_HASH_START = 0x2f3e5d71;
+function addRunToKeyHash(keyHash: number, runHash: number): number {
+  return Math.imul(keyHash ^ runHash, 0x5bd1e995) ^ (keyHash >>> 13);
+}
+
+/**
+ * contentTerms(text), and a hash of letterDigitKey(text) (equal keys, equal hashes) for
+ * finding exact repeats. Plain ASCII text gives both from one scan: there the key's runs are
+ * the very tokens contentTerms reads.
+ */
+export function contentTermsAndKeyHash(text: string): { terms: string[]; keyHash: number } {
+  const lowered = normalizeText(text).toLowerCase();
+  const terms: string[] = [];
+  const keyHash = scanAsciiTerms(lowered, terms);
+  if (keyHash !== null) return { terms, keyHash };
+  const key = letterDigitKey(text);
+  let slowHash = KEY_HASH_START;
+  if (key) for (const run of key.split(" ")) slowHash = addRunToKeyHash(slowHash, tokenHash(run));
+  return { terms: tokenContentTerms(tokenizeFolded(lowered)), keyHash: slowHash };
+}
+
+/**
+ * The terms of folded text that is plain ASCII without apostrophes (most sentences), pushed
+ * to `terms`: tokens are the runs of [a-z0-9], hashed as they are scanned. Returns the key
+ * hash, or null for any other text (and `terms` is then to be discarded).
+ */
+function scanAsciiTerms(lowered: string, terms: string[]): number | null {
+  const length = lowered.length;
+  let keyHash = KEY_HASH_START;
+  let start = -1;
+  let h = 0;
+  for (let i = 0; i <= length; i++) {
+    const code = i < length ? lowered.charCodeAt(i) : 0x20;
+    if (code < 0x80 && ASCII_ALNUM_LOWER[code] !== 0) {
+      if (start < 0) {
+        start = i;
+        h = FNV_OFFSET;
+      }
+      h = Math.imul(h ^ code, FNV_PRIME);
+    } else {
+      if (code >= 0x80 || code === 0x27) return null;
+      if (start >= 0) {
+        let term = knownTerm(h, lowered, start, i - start);
+        if (term === undefined) term = learnTerm(h, lowered.slice(start, i));
+        if (term !== null) terms.push(term);
+        keyHash = addRunToKeyHash(keyHash, h);
+        start = -1;
+      }
+    }
+  }
+  return keyHash;
+}
+
+function tokenContentTerms(tokens: string[]): string[] {
   const out: string[] = [];
-  for (const token of tokenize(text)) {
-    if (STOPWORDS.has(token) || (token.length < 2 && !/\d/.test(token))) continue;
-    out.push(stem(token));
+  for (const token of tokens) {
+    const h = tokenHash(token);
+    let term = knownTerm(h, token, 0, token.length);
+    if (term === undefined) term = learnTerm(h, token);
+    if (term !== null) out.push(term);
   }
   return out;
 }
 
+/** Number of whitespace-separated words, as `text.split(/\s+/).filter(Boolean).length`. */
 export function wordCount(text: string): number {
-  return text.split(/\s+/).filter(Boolean).length;
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    if (isSpaceCode(text.charCodeAt(i))) {
+      inWord = false;
+    } else if (!inWord) {
+      inWord = true;
+      count++;
+    }
+  }
+  return count;
+}
+
+/**
+ * wordCount() for callers that only compare it with a limit: exact up to `limit`, and
+ * `limit + 1` for anything longer, so a long paragraph is not counted to its end.
+ */
+export function wordCountUpTo(text: string, limit: number): number {
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    if (isSpaceCode(text.charCodeAt(i))) {
+      inWord = false;
+    } else if (!inWord) {
+      inWord = true;
+      if (++count > limit) return count;
+    }
+  }
+  return count;
+}
+
+// Whitespace other than a single space: a non-space whitespace character, or a space followed by more.
+const UNCOLLAPSED_SPACE = /[^\S ]| \s/;
+
+/** `text.replace(/\s+/g, " ")` without building a new string when there is nothing to change. */
+function collapseWhitespace(text: string): string {
+  return UNCOLLAPSED_SPACE.test(text) ? text.replace(/\s+/g, " ") : text;
 }
 
 // Words that end with a period without ending the sentence. Months and titles come first
@@ -74,16 +396,22 @@ const SENTENCE_STARTERS = new Set(
   ),
 );
 
+// Inside a paragraph a break needs terminal punctuation, optional closing quotes or brackets,
+// whitespace, and an upper-case letter, digit or opening quote. Global, so exec() walks the
+// text from lastIndex; splitSentences resets it before each use.
+const SENTENCE_BOUNDARY = /([.!?]+)(["'\u201D\u2019)\]]*)\s+(?=["'\u201C\u2018(\[]?[\p{Lu}\p{N}])/gu;
+
 /**
  * Split a paragraph into sentences. Paragraph breaks are always sentence breaks (headlines
  * carry no full stop); inside a paragraph a break needs terminal punctuation, optional
  * closing quotes or brackets, whitespace, and an upper-case letter, digit or opening quote.
  */
 export function splitSentences(paragraph: string): string[] {
-  const text = paragraph.replace(/\s+/g, " ").trim();
+  const text = collapseWhitespace(paragraph).trim();
   if (!text) return [];
   const sentences: string[] = [];
-  const boundary = /([.!?]+)(["'\u201D\u2019)\]]*)\s+(?=["'\u201C\u2018(\[]?[\p{Lu}\p{N}])/gu;
+  const boundary = SENTENCE_BOUNDARY;
+  boundary.lastIndex = 0;
   let start = 0;
   let match: RegExpExecArray | null;
   while ((match = boundary.exec(text)) !== null) {
@@ -98,23 +426,46 @@ export function splitSentences(paragraph: string): string[] {
   return sentences;
 }
 
+// The word after a period: optional opening quote or bracket, then letters.
+const NEXT_WORD = /\s+["'(]?(\p{L}+)/uy;
+
+function nextWordStartsSentence(text: string, periodIndex: number): boolean {
+  NEXT_WORD.lastIndex = periodIndex + 1;
+  const next = NEXT_WORD.exec(text)?.[1]?.toLowerCase();
+  return next !== undefined && SENTENCE_STARTERS.has(next);
+}
+
 function isSentenceEnd(text: string, periodIndex: number): boolean {
-  const before = text.slice(Math.max(0, periodIndex - 48), periodIndex);
-  const word = (before.match(/([\p{L}.]+)$/u)?.[1] ?? "").toLowerCase();
+  // The word before the period: the longest run of letters and dots ending there, looking
+  // back at most 48 characters (a scan backwards instead of an end-anchored regex, which
+  // would retry from every position).
+  const floor = Math.max(0, periodIndex - 48);
+  let from = periodIndex;
+  while (from > floor) {
+    const code = text.charCodeAt(from - 1);
+    if (code === 0x2e) {
+      from--;
+    } else if (code >= 0xdc00 && code <= 0xdfff) {
+      const high = from - 2 >= floor ? text.charCodeAt(from - 2) : 0;
+      if (!(high >= 0xd800 && high <= 0xdbff) || !isLetter((high - 0xd800) * 0x400 + (code - 0xdc00) + 0x10000)) break;
+      from -= 2;
+    } else if (isLetter(code)) {
+      from--;
+    } else {
+      break;
+    }
+  }
+  const word = text.slice(from, periodIndex).toLowerCase();
   if (!word) return true;
   // A single letter is an initial ("John F. Kennedy"), unless it is a pronoun-like "I".
-  if (/^\p{L}$/u.test(word)) return word === "i";
+  if (LETTER.test(word)) return word === "i";
   if (ABBREVIATIONS.has(word)) {
     if (!word.includes(".")) return false;
     // "U.S." can end a sentence: decide by the next word.
-    const next = text.slice(periodIndex + 1).match(/^\s+["'(]?(\p{L}+)/u)?.[1]?.toLowerCase();
-    return next !== undefined && SENTENCE_STARTERS.has(next);
+    return nextWordStartsSentence(text, periodIndex);
   }
   // Dotted acronyms not in the list ("N.A.T.O.") behave like the listed ones.
-  if (/^(\p{L}\.)+\p{L}$/u.test(word)) {
-    const next = text.slice(periodIndex + 1).match(/^\s+["'(]?(\p{L}+)/u)?.[1]?.toLowerCase();
-    return next !== undefined && SENTENCE_STARTERS.has(next);
-  }
+  if (/^(\p{L}\.)+\p{L}$/u.test(word)) return nextWordStartsSentence(text, periodIndex);
   return true;
 }
 
