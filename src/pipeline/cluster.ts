@@ -74,6 +74,9 @@ export function entityTerms(text: string): string[] {
     const words = sentence.split(/\s+/).filter(Boolean);
     const namesByCase = !isHeadlineCase(words);
     words.forEach((raw, index) => {
+      // Most words start with a lowercase letter: neither a name nor a number, so skip the regexes.
+      const first = raw.charCodeAt(0);
+      if (first >= 97 && first <= 122) return;
       const word = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "").replace(/'s$/, "");
       if (!word) return;
       if (/^\d[\d.,]*$/.test(word)) {

@@ -4,9 +4,16 @@
 // coverage of what most sources agree on) under a word budget, never two that state the same
 // fact. Each chosen sentence lists every article that states it; copies state what their
 // original states.
+//
+// Speed: every build summarizes every story, so the work is kept near linear. termStats reads
+// each article once and keeps the term ids of its leading sentences (the only ones summarize
+// reads), so no sentence is tokenized twice; summarize fills cosines a whole row at a time from
+// an inverted index (term → sentences using it) instead of pair by pair over maps. Each cosine
+// is still summed in the order of the plain pairwise definition (see cosinesWith), so the
+// speed-ups cannot flip a near-tie.
 import { isCaption } from "./signals";
 import { contentTerms, wordCount } from "./text";
-import type { DedupedArticle, SummarySentence } from "./types";
+import type { DedupedArticle, Paragraph, SummarySentence } from "./types";
 
 export interface SummaryOptions {
   /** Fewer words only when the story has nothing more to say. */
@@ -24,6 +31,8 @@ export const DEFAULT_SUMMARY_OPTIONS: SummaryOptions = { minWords: 40, targetWor
 // predicted clusters; the optimum is flat, so these are round values, not fitted ones.
 /** Cosine between two sentences' tf-idf vectors at which they state the same fact. */
 const REDUNDANT = 0.3;
+/** Cosine at which two sentences are linked in the LexRank graph. */
+const LEXRANK_FLOOR = 0.1;
 /** Weight of term coverage next to the centrality/support/lead score. */
 const COVERAGE_WEIGHT = 0.2;
 /** Looser bounds used only when the strict ones leave the summary under two sentences or minWords. */
@@ -39,24 +48,154 @@ export interface TermStats {
   documents: number;
 }
 
+/**
+ * What termStats learns in passing that summarize reuses: term ids with their df and idf, and
+ * the term ids of every article's leading sentences (4 bytes a term, about 6 MB for 10,000
+ * articles). Kept beside the stats, not in them, so TermStats stays plain data; stats made
+ * some other way just summarize without it.
+ */
+interface TermIndex {
+  ids: Map<string, number>;
+  /** By term id. */
+  df: Int32Array;
+  idf: Float64Array;
+  leads: Map<DedupedArticle, Lead>;
+  /** Every kept sentence's term ids, one sentence after another (see Lead). */
+  leadTerms: Int32Array;
+  /** Where each kept sentence's terms start in leadTerms, and one past the last sentence's end. */
+  leadBounds: Int32Array;
+  /** Scratch for summarize: term id → story-local id, -1 outside the story being summarized. */
+  local: Int32Array;
+}
+
+/**
+ * Where the term ids of an article's first sentences (in reading order across paragraphs) are
+ * kept: its sentence s has leadTerms[leadBounds[first + s]] up to leadTerms[leadBounds[first
+ * + s + 1]]. Kept up to the MAX_PER_ARTICLE-th sentence with terms, as far as summarize reads.
+ */
+interface Lead {
+  /** The paragraphs these were read from: another array means the article is not the one read. */
+  paragraphs: Paragraph[];
+  first: number;
+  sentences: number;
+}
+
+/** Int32Array that grows as values are pushed, for buffers too big to build as number[]. */
+class IntBuffer {
+  private values = new Int32Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Int32Array(2 * this.length);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+
+  toArray(): Int32Array {
+    return this.values.slice(0, this.length);
+  }
+}
+
+const termIndexes = new WeakMap<TermStats, TermIndex>();
+
+function idf(df: number, documents: number): number {
+  return Math.log((documents + 1) / (df + 0.5)) + 1;
+}
+
 export function termStats(articles: DedupedArticle[]): TermStats {
-  const df = new Map<string, number>();
+  const ids = new Map<string, number>();
+  const terms: string[] = [];
+  const df: number[] = [];
+  const lastDocument: number[] = []; // counts a term once per article without a Set per article
+  let documents = 0;
+  const count = (term: string): number => {
+    let id = ids.get(term);
+    if (id === undefined) {
+      id = terms.length;
+      ids.set(term, id);
+      terms.push(term);
+      df.push(0);
+      lastDocument.push(0);
+    }
+    if (lastDocument[id] !== documents) {
+      lastDocument[id] = documents;
+      df[id]++;
+    }
+    return id;
+  };
+  const leads = new Map<DedupedArticle, Lead>();
+  const leadTerms = new IntBuffer();
+  const leadBounds = new IntBuffer();
   for (const article of articles) {
     if (article.duplicateOf) continue;
-    const terms = new Set(article.paragraphs.flatMap((p) => contentTerms(p.text)));
-    for (const term of terms) df.set(term, (df.get(term) ?? 0) + 1);
+    documents++;
+    const first = leadBounds.length;
+    leadBounds.push(leadTerms.length);
+    let leading = 0; // kept sentences that have terms
+    let keeping = true;
+    for (const paragraph of article.paragraphs) {
+      if (!keeping || leading >= MAX_PER_ARTICLE || !splitsAtSpaces(paragraph)) {
+        // Read whole. Kept sentences run unbroken from the article's start, so keeping ends.
+        keeping = false;
+        for (const term of contentTerms(paragraph.text)) count(term);
+        continue;
+      }
+      for (const sentence of paragraph.sentences) {
+        const sentenceTerms = contentTerms(sentence);
+        if (leading >= MAX_PER_ARTICLE) {
+          for (const term of sentenceTerms) count(term);
+          continue;
+        }
+        for (const term of sentenceTerms) leadTerms.push(count(term));
+        leadBounds.push(leadTerms.length);
+        if (sentenceTerms.length > 0) leading++;
+      }
+    }
+    leads.set(article, { paragraphs: article.paragraphs, first, sentences: leadBounds.length - first - 1 });
   }
-  return { df, documents: articles.filter((a) => !a.duplicateOf).length };
+  const stats: TermStats = { df: new Map(), documents };
+  const index: TermIndex = {
+    ids,
+    df: Int32Array.from(df),
+    idf: new Float64Array(terms.length),
+    leads,
+    leadTerms: leadTerms.toArray(),
+    leadBounds: leadBounds.toArray(),
+    local: new Int32Array(terms.length).fill(-1),
+  };
+  terms.forEach((term, id) => {
+    stats.df.set(term, df[id]);
+    index.idf[id] = idf(df[id], documents);
+  });
+  termIndexes.set(stats, index);
+  return stats;
+}
+
+/**
+ * Is the paragraph text its sentences joined by single spaces? Then reading it sentence by
+ * sentence gives the same terms: normalizing, lower-casing and tokenizing never look across
+ * a space.
+ */
+function splitsAtSpaces(paragraph: Paragraph): boolean {
+  const { text, sentences } = paragraph;
+  let at = 0;
+  for (let s = 0; s < sentences.length; s++) {
+    if (s > 0 && text.charCodeAt(at++) !== 0x20) return false;
+    if (!text.startsWith(sentences[s], at)) return false;
+    at += sentences[s].length;
+  }
+  return at === text.length;
 }
 
 interface Candidate {
   text: string;
   article: number;
   position: number;
-  words: number;
-  vector: Map<string, number>;
-  terms: string[];
-  eligible: boolean;
+  /** Content terms in text order, as story term ids (see Vocabulary). */
+  tokens: number[];
 }
 
 // Openings that lean on an earlier sentence: pronouns, demonstratives, and connectives that
@@ -68,7 +207,11 @@ const REFERENCE_AFTER_OPENER = /^[^,]{1,30},\s+(?:he|she|they|it|this|that|these
 
 /** Can a reader understand this sentence without its neighbours? */
 export function isSelfContained(sentence: string): boolean {
-  const words = wordCount(sentence);
+  return selfContained(sentence, wordCount(sentence));
+}
+
+/** isSelfContained for a sentence whose words are already counted. */
+function selfContained(sentence: string, words: number): boolean {
   if (words < 8 || words > 55) return false;
   if (!/[.!]["'\u201D\u2019)]?$/.test(sentence)) return false; // headlines, questions, fragments
   if (/^["'\u201C\u2018\u2014-]/.test(sentence)) return false; // opens inside a quote
@@ -81,56 +224,205 @@ export function isSelfContained(sentence: string): boolean {
   return true;
 }
 
-function idf(term: string, stats: TermStats): number {
-  return Math.log((stats.documents + 1) / ((stats.df.get(term) ?? 0) + 0.5)) + 1;
-}
+/** A story's terms as small integer ids, so per-term data sits in arrays, not maps. */
+class Vocabulary {
+  /** By story term id: how many corpus articles use the term, and its idf. */
+  readonly df: number[] = [];
+  readonly idf: number[] = [];
+  /** Corpus ids given story ids, to clear the index's scratch after the story. */
+  private readonly corpusIds: number[] = [];
+  /** Terms the index does not know (every term when there is no index). */
+  private readonly unindexed = new Map<string, number>();
 
-function sentenceVector(terms: string[], stats: TermStats): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-  const vector = new Map<string, number>();
-  let norm = 0;
-  for (const [term, count] of counts) {
-    const weight = count * idf(term, stats);
-    vector.set(term, weight);
-    norm += weight * weight;
+  constructor(
+    private readonly stats: TermStats,
+    private readonly index: TermIndex | undefined,
+  ) {}
+
+  get size(): number {
+    return this.df.length;
   }
-  norm = Math.sqrt(norm) || 1;
-  for (const [term, weight] of vector) vector.set(term, weight / norm);
-  return vector;
+
+  /**
+   * Story ids of the terms of an article's sentence (by reading order), when termStats kept
+   * them; else undefined.
+   */
+  keptTerms(article: DedupedArticle, sentence: number): number[] | undefined {
+    const index = this.index;
+    const lead = index?.leads.get(article);
+    if (!lead || lead.paragraphs !== article.paragraphs || sentence >= lead.sentences) return undefined;
+    const ids: number[] = [];
+    const bound = lead.first + sentence;
+    for (let p = index!.leadBounds[bound]; p < index!.leadBounds[bound + 1]; p++) ids.push(this.fromCorpus(index!.leadTerms[p]));
+    return ids;
+  }
+
+  private fromCorpus(corpusId: number): number {
+    const index = this.index!;
+    let id = index.local[corpusId];
+    if (id < 0) {
+      id = this.df.length;
+      index.local[corpusId] = id;
+      this.corpusIds.push(corpusId);
+      this.df.push(index.df[corpusId]);
+      this.idf.push(index.idf[corpusId]);
+    }
+    return id;
+  }
+
+  id(term: string): number {
+    const corpusId = this.index?.ids.get(term);
+    if (corpusId !== undefined) return this.fromCorpus(corpusId);
+    let id = this.unindexed.get(term);
+    if (id === undefined) {
+      id = this.df.length;
+      this.unindexed.set(term, id);
+      const df = this.stats.df.get(term) ?? 0;
+      this.df.push(df);
+      this.idf.push(idf(df, this.stats.documents));
+    }
+    return id;
+  }
+
+  /** The story id of a term, without adding it. */
+  find(term: string): number | undefined {
+    const corpusId = this.index?.ids.get(term);
+    if (corpusId === undefined) return this.unindexed.get(term);
+    const id = this.index!.local[corpusId];
+    return id < 0 ? undefined : id;
+  }
+
+  /** Leave the index's scratch clean for the next story. */
+  release(): void {
+    for (const corpusId of this.corpusIds) this.index!.local[corpusId] = -1;
+  }
 }
 
-function cosine(a: Map<string, number>, b: Map<string, number>): number {
-  const [small, large] = a.size < b.size ? [a, b] : [b, a];
-  let dot = 0;
-  for (const [term, weight] of small) dot += weight * (large.get(term) ?? 0);
-  return dot;
+/**
+ * The candidates' tf-idf vectors in flat arrays: candidate i's distinct terms, in order of
+ * first use, and their unit-length weights sit at offsets start[i] to start[i + 1]. The
+ * postings give, for each term, the candidates using it and their weight for it.
+ */
+interface Vectors {
+  start: Int32Array;
+  terms: Int32Array;
+  weights: Float64Array;
+  postingStart: Int32Array;
+  postingCandidate: Int32Array;
+  postingWeight: Float64Array;
 }
 
-/** LexRank: PageRank over the sentence-similarity graph (edges above a cosine floor). */
-function lexRank(candidates: Candidate[], floor = 0.1, damping = 0.85): number[] {
+function sentenceVectors(candidates: Candidate[], vocabulary: Vocabulary): Vectors {
   const n = candidates.length;
-  const neighbours: number[][] = Array.from({ length: n }, () => []);
+  const capacity = candidates.reduce((sum, c) => sum + c.tokens.length, 0);
+  const start = new Int32Array(n + 1);
+  const terms = new Int32Array(capacity);
+  const weights = new Float64Array(capacity);
+  const tf = new Int32Array(vocabulary.size);
+  let end = 0;
   for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      if (cosine(candidates[i].vector, candidates[j].vector) >= floor) {
-        neighbours[i].push(j);
-        neighbours[j].push(i);
-      }
+    start[i] = end;
+    for (const term of candidates[i].tokens) if (tf[term]++ === 0) terms[end++] = term;
+    let norm = 0;
+    for (let p = start[i]; p < end; p++) {
+      const weight = tf[terms[p]] * vocabulary.idf[terms[p]];
+      weights[p] = weight;
+      norm += weight * weight;
+      tf[terms[p]] = 0;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let p = start[i]; p < end; p++) weights[p] /= norm;
+  }
+  start[n] = end;
+  const postingStart = new Int32Array(vocabulary.size + 1);
+  for (let p = 0; p < end; p++) postingStart[terms[p] + 1]++;
+  for (let t = 0; t < vocabulary.size; t++) postingStart[t + 1] += postingStart[t];
+  const fill = postingStart.slice(0, vocabulary.size);
+  const postingCandidate = new Int32Array(end);
+  const postingWeight = new Float64Array(end);
+  for (let i = 0; i < n; i++) {
+    for (let p = start[i]; p < start[i + 1]; p++) {
+      const slot = fill[terms[p]]++;
+      postingCandidate[slot] = i;
+      postingWeight[slot] = weights[p];
     }
   }
-  let rank = new Array<number>(n).fill(1 / n);
-  for (let iteration = 0; iteration < 30; iteration++) {
-    const next = new Array<number>(n).fill((1 - damping) / n);
-    for (let i = 0; i < n; i++) {
-      const out = neighbours[i].length;
-      if (out === 0) {
-        for (let j = 0; j < n; j++) next[j] += (damping * rank[i]) / n;
-      } else {
-        for (const j of neighbours[i]) next[j] += (damping * rank[i]) / out;
-      }
+  return { start, terms: terms.subarray(0, end), weights: weights.subarray(0, end), postingStart, postingCandidate, postingWeight };
+}
+
+/** Working arrays for cosinesWith; `forward` and `backward` hold its results until the next call. */
+interface Scratch {
+  forward: Float64Array;
+  backward: Float64Array;
+  shared: Int32Array;
+  dense: Float64Array;
+}
+
+/**
+ * cosine(x, k) into forward[k] and cosine(k, x) into backward[k], for every candidate k.
+ * The pairwise definition sums the products of shared terms in the term order of the vector
+ * with fewer terms (the second one on a tie), and floating-point sums depend on order, so the
+ * two directions can differ in the last bit and each is kept. One pass over x's postings sums
+ * every entry in x's order; entries owed k's order and with three or more shared terms are
+ * summed again in that order (one or two products sum the same either way). Terms only one
+ * vector has add zero, which changes no sum, so skipping them is exact.
+ */
+function cosinesWith(vectors: Vectors, x: number, scratch: Scratch): void {
+  const { start, terms, weights, postingStart, postingCandidate, postingWeight } = vectors;
+  const { forward, backward, shared, dense } = scratch;
+  const n = start.length - 1;
+  forward.fill(0);
+  shared.fill(0);
+  for (let p = start[x]; p < start[x + 1]; p++) {
+    const weight = weights[p];
+    for (let q = postingStart[terms[p]]; q < postingStart[terms[p] + 1]; q++) {
+      forward[postingCandidate[q]] += weight * postingWeight[q];
+      shared[postingCandidate[q]]++;
     }
-    rank = next;
+  }
+  const size = start[x + 1] - start[x];
+  for (let p = start[x]; p < start[x + 1]; p++) dense[terms[p]] = weights[p];
+  for (let k = 0; k < n; k++) {
+    const inOrderOfX = forward[k];
+    const sizeOfK = start[k + 1] - start[k];
+    let inOrderOfK = inOrderOfX;
+    if (shared[k] > 2 && sizeOfK <= size) {
+      inOrderOfK = 0;
+      for (let p = start[k]; p < start[k + 1]; p++) inOrderOfK += weights[p] * dense[terms[p]];
+    }
+    forward[k] = size < sizeOfK ? inOrderOfX : inOrderOfK;
+    backward[k] = sizeOfK < size ? inOrderOfK : inOrderOfX;
+  }
+  for (let p = start[x]; p < start[x + 1]; p++) dense[terms[p]] = 0;
+}
+
+/**
+ * LexRank: PageRank over the sentence-similarity graph, given as ascending neighbour lists
+ * (sentence i's at neighbours[start[i]] to neighbours[start[i + 1]]).
+ */
+function lexRank(start: Int32Array, neighbours: Int32Array, damping = 0.85): Float64Array {
+  const n = start.length - 1;
+  // A sentence with no neighbours hands its share to every sentence.
+  const dangling: number[] = [];
+  for (let i = 0; i < n; i++) if (start[i + 1] === start[i]) dangling.push(i);
+  let rank = new Float64Array(n).fill(1 / n);
+  let next = new Float64Array(n);
+  const share = new Float64Array(n);
+  for (let iteration = 0; iteration < 30; iteration++) {
+    for (let i = 0; i < n; i++) share[i] = (damping * rank[i]) / (start[i + 1] - start[i] || n);
+    // Each sentence adds up the shares it receives in ascending order of the giver, the order
+    // in which handing out every sentence's share in turn would add them: the same sums.
+    for (let j = 0; j < n; j++) {
+      let sum = (1 - damping) / n;
+      let q = start[j];
+      for (const giver of dangling) {
+        for (; q < start[j + 1] && neighbours[q] < giver; q++) sum += share[neighbours[q]];
+        sum += share[giver];
+      }
+      for (; q < start[j + 1]; q++) sum += share[neighbours[q]];
+      next[j] = sum;
+    }
+    [rank, next] = [next, rank];
   }
   const max = Math.max(...rank) || 1;
   return rank.map((r) => r / max);
@@ -141,6 +433,15 @@ export function summarize(
   stats: TermStats,
   options: SummaryOptions = DEFAULT_SUMMARY_OPTIONS,
 ): SummarySentence[] {
+  const vocabulary = new Vocabulary(stats, termIndexes.get(stats));
+  try {
+    return summarizeWith(articles, vocabulary, options);
+  } finally {
+    vocabulary.release();
+  }
+}
+
+function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, options: SummaryOptions): SummarySentence[] {
   const ids = new Set(articles.map((a) => a.id));
   const originals = articles.map((_, i) => i).filter((i) => !articles[i].duplicateOf || !ids.has(articles[i].duplicateOf!));
   const sources = originals.length;
@@ -150,86 +451,132 @@ export function summarize(
   const candidates: Candidate[] = [];
   for (const index of originals) {
     let position = 0;
-    for (const text of articles[index].paragraphs.flatMap((p) => p.sentences)) {
-      if (position >= perArticle) break;
-      const terms = contentTerms(text);
-      if (terms.length === 0) continue;
-      candidates.push({
-        text,
-        article: index,
-        position: position++,
-        words: wordCount(text),
-        terms,
-        vector: sentenceVector(terms, stats),
-        eligible: isSelfContained(text),
-      });
+    let read = 0; // sentences read, to find their kept terms
+    sentences: for (const paragraph of articles[index].paragraphs) {
+      for (const text of paragraph.sentences) {
+        if (position >= perArticle) break sentences;
+        const tokens = vocabulary.keptTerms(articles[index], read++) ?? contentTerms(text).map((term) => vocabulary.id(term));
+        if (tokens.length === 0) continue;
+        candidates.push({ text, article: index, position: position++, tokens });
+      }
     }
   }
   if (candidates.length === 0) return [];
-  const centrality = lexRank(candidates);
-  const scores = candidates.map((candidate, i) => {
-    // Support: how strongly other sources say the same thing.
-    let support = 0;
-    if (sources > 1) {
-      const best = new Map<number, number>();
-      for (const other of candidates) {
-        if (other.article === candidate.article) continue;
-        const s = cosine(candidate.vector, other.vector);
-        if (s > (best.get(other.article) ?? 0)) best.set(other.article, s);
-      }
-      for (const s of best.values()) support += s;
-      support /= sources - 1;
+  const n = candidates.length;
+  const vectors = sentenceVectors(candidates, vocabulary);
+  const articleOf = Int32Array.from(candidates, (c) => c.article);
+  const scratch: Scratch = {
+    forward: new Float64Array(n),
+    backward: new Float64Array(n),
+    shared: new Int32Array(n),
+    dense: new Float64Array(vocabulary.size),
+  };
+
+  // One row of cosines per candidate gives both its LexRank neighbours and its support: how
+  // strongly other sources say the same thing, from each one's best match.
+  const neighbourStart = new Int32Array(n + 1);
+  let neighbours = new Int32Array(4 * n);
+  const support = new Float64Array(n);
+  for (let i = 0, edges = 0; i < n; i++) {
+    cosinesWith(vectors, i, scratch);
+    const { forward, backward } = scratch;
+    if (neighbours.length < edges + n) {
+      const grown = new Int32Array(2 * neighbours.length + n);
+      grown.set(neighbours);
+      neighbours = grown;
     }
+    let sum = 0;
+    for (let k = 0; k < n; ) {
+      const article = articleOf[k];
+      let best = 0;
+      for (; k < n && articleOf[k] === article; k++) {
+        // Linked when cosine(earlier, later) reaches the floor, as a pass over pairs would test it.
+        if (k !== i && (k < i ? backward[k] : forward[k]) >= LEXRANK_FLOOR) neighbours[edges++] = k;
+        if (forward[k] > best) best = forward[k];
+      }
+      if (article !== articleOf[i] && best > 0) sum += best;
+    }
+    neighbourStart[i + 1] = edges;
+    if (sources > 1) support[i] = sum / (sources - 1);
+  }
+  const centrality = lexRank(neighbourStart, neighbours);
+  const scores = candidates.map((candidate, i) => {
     const lead = 1 / Math.sqrt(1 + candidate.position);
     // Words no other source and almost no other article uses mark spun or garbled text.
-    const rare = candidate.terms.filter((t) => (stats.df.get(t) ?? 0) <= 1).length / candidate.terms.length;
+    const rare = candidate.tokens.filter((t) => vocabulary.df[t] <= 1).length / candidate.tokens.length;
     const fluency = sources > 1 ? 1 - 0.5 * rare : 1;
-    return (0.35 * centrality[i] + 0.35 * support + 0.3 * lead) * fluency;
+    return (0.35 * centrality[i] + 0.35 * support[i] + 0.3 * lead) * fluency;
   });
 
   // Coverage: a term is worth what most sources agree on (share of sources using it, squared)
   // times how specific it is (idf), so dates, places and names that several outlets print
   // ("July 28", "Tokyo") pull in the sentence that states them; one outlet's angle, or a
-  // clustering stray's topic, counts for little. Covered terms earn nothing twice.
-  const storyDf = new Map<string, number>();
-  for (const index of originals) {
-    const used = new Set<string>(contentTerms(articles[index].title));
-    for (const c of candidates) if (c.article === index) for (const t of c.terms) used.add(t);
-    for (const t of used) storyDf.set(t, (storyDf.get(t) ?? 0) + 1);
+  // clustering stray's topic, counts for little. Covered terms earn nothing twice. Only terms
+  // some candidate uses can earn anything, so title terms outside the vocabulary are skipped.
+  const storyDf = new Int32Array(vocabulary.size);
+  const countedFor = new Int32Array(vocabulary.size).fill(-1);
+  const countTerm = (term: number | undefined, index: number) => {
+    if (term === undefined || countedFor[term] === index) return;
+    countedFor[term] = index;
+    storyDf[term]++;
+  };
+  for (let o = 0, c = 0; o < originals.length; o++) {
+    const index = originals[o];
+    for (const term of contentTerms(articles[index].title)) countTerm(vocabulary.find(term), index);
+    // Candidates come grouped by article, in the order of originals.
+    for (; c < n && candidates[c].article === index; c++) for (const term of candidates[c].tokens) countTerm(term, index);
   }
-  const termWeight = new Map<string, number>();
-  for (const [t, n] of storyDf) termWeight.set(t, (n / sources) ** 2 * idf(t, stats));
-  const covered = new Set<string>();
+  const termWeight = new Float64Array(vocabulary.size);
+  for (let t = 0; t < vocabulary.size; t++) termWeight[t] = (storyDf[t] / sources) ** 2 * vocabulary.idf[t];
+  const covered = new Uint8Array(vocabulary.size);
   const gain = (i: number) => {
     let g = 0;
-    for (const t of new Set(candidates[i].terms)) if (!covered.has(t)) g += termWeight.get(t) ?? 0;
+    for (let p = vectors.start[i]; p < vectors.start[i + 1]; p++) if (!covered[vectors.terms[p]]) g += termWeight[vectors.terms[p]];
     return g;
   };
   const gainNorm = Math.max(...candidates.map((_, i) => gain(i))) || 1;
 
-  let pool = candidates.map((_, i) => i).filter((i) => candidates[i].eligible);
-  if (pool.length === 0) pool = candidates.map((_, i) => i);
+  // The pool is the self-contained sentences, or every sentence when none is. Word counts and
+  // the self-containedness check (the costliest step per sentence) are made only for
+  // sentences that would otherwise be chosen.
+  const wordCounts = new Int32Array(n).fill(-1);
+  const wordsOf = (i: number) => {
+    if (wordCounts[i] < 0) wordCounts[i] = wordCount(candidates[i].text);
+    return wordCounts[i];
+  };
+  const selfContainedness = new Int8Array(n); // 1 yes, -1 no, 0 not checked yet
+  const eligible = (i: number) => {
+    if (selfContainedness[i] === 0) selfContainedness[i] = selfContained(candidates[i].text, wordsOf(i)) ? 1 : -1;
+    return selfContainedness[i] > 0;
+  };
+  const onlySelfContained = candidates.some((_, i) => eligible(i));
+  const inPool = new Uint8Array(n).fill(1);
   const chosen: number[] = [];
+  const toChosen: Float64Array[] = []; // toChosen[c][i] = cosine(i, chosen[c])
   let words = 0;
   const pick = (maxWords: number, done: () => boolean) => {
-    while (chosen.length < options.maxSentences && pool.length > 0 && !done()) {
+    while (chosen.length < options.maxSentences && !done()) {
       let best = -1;
       let bestValue = -Infinity;
-      for (const i of pool) {
-        const redundancy = chosen.reduce((m, j) => Math.max(m, cosine(candidates[i].vector, candidates[j].vector)), 0);
+      for (let i = 0; i < n; i++) {
+        if (!inPool[i]) continue;
+        const redundancy = toChosen.reduce((m, similarity) => Math.max(m, similarity[i]), 0);
         if (redundancy >= REDUNDANT) continue; // says what a chosen sentence says
-        if (chosen.length > 0 && words + candidates[i].words > maxWords) continue;
         const value = 0.75 * scores[i] - 0.25 * redundancy + COVERAGE_WEIGHT * (gain(i) / gainNorm);
-        if (value > bestValue + 1e-12) {
+        if (value <= bestValue + 1e-12) continue;
+        if (chosen.length > 0 && words + wordsOf(i) > maxWords) continue;
+        if (!onlySelfContained || eligible(i)) {
           bestValue = value;
           best = i;
         }
       }
       if (best < 0) return;
       chosen.push(best);
-      words += candidates[best].words;
-      for (const t of candidates[best].terms) covered.add(t);
-      pool = pool.filter((i) => i !== best);
+      cosinesWith(vectors, best, scratch);
+      toChosen.push(scratch.backward.slice());
+      words += wordsOf(best);
+      for (let p = vectors.start[best]; p < vectors.start[best + 1]; p++) covered[vectors.terms[p]] = 1;
+      inPool[best] = 0;
     }
   };
   pick(options.maxWords, () => words >= options.targetWords && chosen.length >= 2);
@@ -239,16 +586,21 @@ export function summarize(
   pick(options.maxWords + SLACK_WORDS, () => words >= options.minWords && chosen.length >= 2);
   // Read in story order: earlier articles first, each article's sentences in their own order.
   chosen.sort((a, b) => candidates[a].article - candidates[b].article || candidates[a].position - candidates[b].position);
-  return chosen.map((i) => ({ text: candidates[i].text, articles: statingArticles(candidates[i], candidates, articles) }));
+  return chosen.map((i) => {
+    cosinesWith(vectors, i, scratch);
+    return { text: candidates[i].text, articles: statingArticles(i, scratch.forward, candidates, articles) };
+  });
 }
 
-/** Every article that states the sentence: its own, others with a near-identical sentence, and copies of those. */
-function statingArticles(sentence: Candidate, candidates: Candidate[], articles: DedupedArticle[]): string[] {
-  const stating = new Set<number>([sentence.article]);
-  for (const other of candidates) {
-    if (stating.has(other.article)) continue;
-    if (cosine(sentence.vector, other.vector) >= 0.6) stating.add(other.article);
-  }
+/**
+ * Every article that states the sentence: its own, others with a near-identical sentence, and
+ * copies of those. `similarity[k]` is cosine(sentence, candidate k).
+ */
+function statingArticles(sentence: number, similarity: Float64Array, candidates: Candidate[], articles: DedupedArticle[]): string[] {
+  const stating = new Set<number>([candidates[sentence].article]);
+  candidates.forEach((other, k) => {
+    if (!stating.has(other.article) && similarity[k] >= 0.6) stating.add(other.article);
+  });
   const ids = new Set([...stating].map((i) => articles[i].id));
   for (const article of articles) {
     if (article.duplicateOf && ids.has(article.duplicateOf)) ids.add(article.id);
