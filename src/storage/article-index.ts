@@ -6,7 +6,7 @@
 // or two rebuilds overwriting each other's shards, costs re-analysis, never a wrong digest.
 import { ANALYSIS_VERSION } from "../pipeline/build";
 import { hash32 } from "../pipeline/text";
-import type { FileAnalysis } from "../pipeline/types";
+import type { FileAnalysis, Paragraph } from "../pipeline/types";
 
 export interface IndexEntry {
   key: string;
@@ -30,11 +30,37 @@ function shardKey(shard: number): string {
   return `${SHARD_PREFIX}${String(shard).padStart(2, "0")}`;
 }
 
+/**
+ * Stored form of a paragraph: most paragraphs are exactly their sentences joined by spaces,
+ * so only the sentences are kept (halving the index); the text is kept too when it is not.
+ */
+type StoredParagraph = string[] | Paragraph;
+
+function packParagraph(paragraph: Paragraph): StoredParagraph {
+  return paragraph.sentences.join(" ") === paragraph.text ? paragraph.sentences : paragraph;
+}
+
+function unpackParagraph(stored: StoredParagraph): Paragraph {
+  return Array.isArray(stored) ? { text: stored.join(" "), sentences: stored } : stored;
+}
+
+function pack(entry: IndexEntry): unknown {
+  const article = entry.analysis.article;
+  if (!article) return entry;
+  return { ...entry, analysis: { ...entry.analysis, article: { ...article, paragraphs: article.paragraphs.map(packParagraph) } } };
+}
+
+function unpack(stored: IndexEntry): IndexEntry {
+  const article = stored.analysis.article;
+  if (article) article.paragraphs = (article.paragraphs as StoredParagraph[]).map(unpackParagraph);
+  return stored;
+}
+
 /** Every stored analysis of the current ANALYSIS_VERSION, by corpus key. */
 export async function readIndex(kv: KVNamespace): Promise<Map<string, IndexEntry>> {
   const shards = await Promise.all(Array.from({ length: INDEX_SHARDS }, (_, shard) => kv.get<IndexEntry[]>(shardKey(shard), "json")));
   const index = new Map<string, IndexEntry>();
-  for (const entries of shards) for (const entry of entries ?? []) index.set(entry.key, entry);
+  for (const entries of shards) for (const entry of entries ?? []) index.set(entry.key, unpack(entry));
   return index;
 }
 
@@ -49,7 +75,7 @@ export async function writeIndex(kv: KVNamespace, index: Map<string, IndexEntry>
   await Promise.all(
     [...members].map(([shard, entries]) => {
       entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      const body = new TextEncoder().encode(JSON.stringify(entries));
+      const body = new TextEncoder().encode(JSON.stringify(entries.map(pack)));
       if (body.byteLength > MAX_SHARD_BYTES) throw new Error(`article index shard ${shard} would be ${body.byteLength} bytes, over the KV value limit`);
       return kv.put(shardKey(shard), body);
     }),
