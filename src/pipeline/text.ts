@@ -215,11 +215,12 @@ let termTokens: (string | undefined)[] = new Array<string | undefined>(termSlots
 let termValues: (string | null)[] = new Array<string | null>(termSlots).fill(null);
 let termCount = 0;
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
+/** FNV-1a state: hash32 folds each UTF-16 unit in with FNV_PRIME from FNV_OFFSET, then finishes. */
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
 
 function tokenHash(token: string): number {
-  let h = FNV_OFFSET;
+  let h = FNV_OFFSET | 0;
   for (let i = 0; i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), FNV_PRIME);
   return h;
 }
@@ -309,7 +310,7 @@ function scanAsciiTerms(lowered: string, terms: string[]): number | null {
     if (code < 0x80 && ASCII_ALNUM_LOWER[code] !== 0) {
       if (start < 0) {
         start = i;
-        h = FNV_OFFSET;
+        h = FNV_OFFSET | 0;
       }
       h = Math.imul(h ^ code, FNV_PRIME);
     } else {
@@ -487,11 +488,16 @@ export function hash64(text: string): string {
   return (h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0");
 }
 
-/** 32-bit hash for shingles and index keys. */
-export function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+/** hash32's finalizer, for callers that fold characters in place (dedupe hashes shingles without building strings). */
+export function finishHash32(h: number): number {
   h ^= h >>> 15;
   h = Math.imul(h, 0x85ebca6b);
   return (h ^ (h >>> 13)) >>> 0;
+}
+
+/** 32-bit hash for shingles and index keys. */
+export function hash32(text: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return finishHash32(h);
 }
