@@ -20,37 +20,33 @@ function isSpaceCode(code: number): boolean {
   );
 }
 
-// Letter-or-digit (\p{L}\p{N}) and letter (\p{L}) for BMP code units, filled in lazily from
-// the Unicode regexes: 0 = not looked up yet, 1 = yes, 2 = no. Fixed 64 KiB tables, so they
-// cannot grow; astral code points (rare) ask the regex each time.
-const LETTER_OR_DIGIT_BMP = new Uint8Array(0x10000);
-const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
-const LETTER_BMP = new Uint8Array(0x10000);
-const LETTER = /^\p{L}$/u;
-
-/** Is this code point a letter or digit in the sense of /[\p{L}\p{N}]/u? Lone surrogates are not. */
-function isLetterOrDigit(code: number): boolean {
-  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39);
-  if (code >= 0x10000) return LETTER_OR_DIGIT.test(String.fromCodePoint(code));
-  let known = LETTER_OR_DIGIT_BMP[code];
-  if (known === 0) {
-    known = code < 0xd800 || code > 0xdfff ? (LETTER_OR_DIGIT.test(String.fromCharCode(code)) ? 1 : 2) : 2;
-    LETTER_OR_DIGIT_BMP[code] = known;
-  }
-  return known === 1;
+// Letter-or-digit (\p{L}\p{N}) and letter (\p{L}) tests for the hot character scans: fixed
+// 64 KiB tables filled lazily from the Unicode regexes, so they cannot grow.
+/**
+ * A membership test for one Unicode class, answering ASCII by `ascii`, the BMP from a table
+ * filled on first sight (1 yes, 2 no), and astral code points by asking the regex.
+ * Lone surrogates are never members.
+ */
+function codeClass(pattern: RegExp, ascii: (code: number) => boolean): (code: number) => boolean {
+  const bmp = new Uint8Array(0x10000);
+  return (code) => {
+    if (code < 0x80) return ascii(code);
+    if (code >= 0x10000) return pattern.test(String.fromCodePoint(code));
+    let known = bmp[code];
+    if (known === 0) {
+      known = code < 0xd800 || code > 0xdfff ? (pattern.test(String.fromCharCode(code)) ? 1 : 2) : 2;
+      bmp[code] = known;
+    }
+    return known === 1;
+  };
 }
 
+const isAsciiLetter = (code: number): boolean => (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+/** Is this code point a letter or digit in the sense of /[\p{L}\p{N}]/u? */
+const isLetterOrDigit = codeClass(/^[\p{L}\p{N}]$/u, (code) => isAsciiLetter(code) || (code >= 0x30 && code <= 0x39));
 /** Is this code point a letter (/\p{L}/u)? */
-function isLetter(code: number): boolean {
-  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
-  if (code >= 0x10000) return LETTER.test(String.fromCodePoint(code));
-  let known = LETTER_BMP[code];
-  if (known === 0) {
-    known = code < 0xd800 || code > 0xdfff ? (LETTER.test(String.fromCharCode(code)) ? 1 : 2) : 2;
-    LETTER_BMP[code] = known;
-  }
-  return known === 1;
-}
+const SINGLE_LETTER = /^\p{L}$/u;
+const isLetter = codeClass(SINGLE_LETTER, isAsciiLetter);
 
 // ASCII letters and digits → their lower-case code; 0 for every other ASCII character. One
 // table load per character in the hot ASCII scans instead of a chain of range tests.
@@ -459,7 +455,7 @@ function isSentenceEnd(text: string, periodIndex: number): boolean {
   const word = text.slice(from, periodIndex).toLowerCase();
   if (!word) return true;
   // A single letter is an initial ("John F. Kennedy"), unless it is a pronoun-like "I".
-  if (LETTER.test(word)) return word === "i";
+  if (SINGLE_LETTER.test(word)) return word === "i";
   if (ABBREVIATIONS.has(word)) {
     if (!word.includes(".")) return false;
     // "U.S." can end a sentence: decide by the next word.
