@@ -336,17 +336,7 @@ function tokenContentTerms(tokens: string[]): string[] {
 
 /** Number of whitespace-separated words, as `text.split(/\s+/).filter(Boolean).length`. */
 export function wordCount(text: string): number {
-  let count = 0;
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    if (isSpaceCode(text.charCodeAt(i))) {
-      inWord = false;
-    } else if (!inWord) {
-      inWord = true;
-      count++;
-    }
-  }
-  return count;
+  return wordCountUpTo(text, Infinity);
 }
 
 /**
