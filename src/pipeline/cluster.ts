@@ -323,9 +323,7 @@ function neighbourEdges(vectors: SparseVector[], times: (number | null)[], optio
         shared[other] += weight * posting.weights[k];
       }
     }
-    if (candidates.length > CANDIDATES) {
-      candidates = candidates.sort((x, y) => shared[y] - shared[x] || x - y).slice(0, CANDIDATES);
-    }
+    if (candidates.length > CANDIDATES) candidates = strongest(candidates, shared, CANDIDATES);
     probe.load(vectors[doc]);
     const scored = candidates
       .map((other) => [other, probe.dot(vectors[other]) * dateAgreement(times[doc], times[other], options.dateScaleDays)] as const)
@@ -336,6 +334,43 @@ function neighbourEdges(vectors: SparseVector[], times: (number | null)[], optio
   }
   probe.clear();
   return [...edges.entries()].sort((x, y) => x[0] - y[0]).map(([key, s]) => [Math.floor(key / n), key % n, s]);
+}
+
+/**
+ * The `k` items with the highest score (ties: lower index first), without sorting them all:
+ * a popular term can bring thousands of candidates, and sorting each article's list made the
+ * neighbour search superlinear. A min-heap of the best `k` so far, worst on top.
+ */
+function strongest(items: number[], score: Float64Array, k: number): number[] {
+  const worse = (x: number, y: number): boolean => score[x] < score[y] || (score[x] === score[y] && x > y);
+  const heap: number[] = [];
+  const siftDown = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let top = i;
+      if (l < heap.length && worse(heap[l], heap[top])) top = l;
+      if (r < heap.length && worse(heap[r], heap[top])) top = r;
+      if (top === i) return;
+      [heap[i], heap[top]] = [heap[top], heap[i]];
+      i = top;
+    }
+  };
+  for (const item of items) {
+    if (heap.length < k) {
+      heap.push(item);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!worse(heap[i], heap[parent])) break;
+        [heap[i], heap[parent]] = [heap[parent], heap[i]];
+        i = parent;
+      }
+    } else if (worse(heap[0], item)) {
+      heap[0] = item;
+      siftDown(0);
+    }
+  }
+  return heap.sort((x, y) => x - y);
 }
 
 /** Score, the two group ids, and each group's version when scored (older versions are stale). */
