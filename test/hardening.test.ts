@@ -14,6 +14,7 @@ import { buildDigest } from "../src/pipeline/build";
 import { MAX_ARTICLE_BYTES, RejectedFileError, ingest } from "../src/pipeline/ingest";
 import type { CorpusFile, DigestMeta } from "../src/pipeline/types";
 import { READ_BATCH, rebuild } from "../src/rebuild";
+import { FEED_ITEMS } from "../src/render/feeds";
 import { renderSite, type RenderedFile } from "../src/render/index";
 import { listCorpus } from "../src/storage/corpus";
 import { readBlob, readManifest, readPointer, type Manifest } from "../src/storage/published";
@@ -28,7 +29,7 @@ async function runCron(): Promise<void> {
 }
 
 interface DigestJson {
-  stories: { id: string; title: string; articles: { id: string; path: string; title: string; duplicateOf: string | null }[] }[];
+  stories: { id: string; url: string; title: string; articles: { id: string; path: string; title: string; duplicateOf: string | null }[] }[];
   rejected: { path: string; reason: string }[];
 }
 
@@ -133,8 +134,10 @@ async function liveFiles(): Promise<{ manifest: Manifest; files: Map<string, { b
 /** Every output of a build: HTML safe, feeds parse, JSON parses. Returns the parsed digest.json. */
 async function checkOutputs(files: Map<string, { body: string; contentType: string }>): Promise<DigestJson> {
   const digest = JSON.parse(files.get("digest.json")!.body) as DigestJson;
-  const jsonFeed = JSON.parse(files.get("feed.json")!.body) as { items: { content_html: string }[] };
-  expect(jsonFeed.items).toHaveLength(digest.stories.length);
+  const jsonFeed = JSON.parse(files.get("feed.json")!.body) as { items: { id: string; content_html: string }[] };
+  // Feeds carry the newest FEED_ITEMS stories, in digest order; every story has a page.
+  const inFeeds = digest.stories.slice(0, FEED_ITEMS);
+  expect(jsonFeed.items.map((item) => item.id)).toEqual(inFeeds.map((story) => story.url));
   let pages = 0;
   for (const [path, file] of files) {
     if (file.contentType.startsWith("text/html")) {
@@ -146,7 +149,7 @@ async function checkOutputs(files: Map<string, { body: string; contentType: stri
   expect(pages).toBeGreaterThanOrEqual(1 + digest.stories.length);
   for (const path of ["rss.xml", "atom.xml"]) {
     const feed = parseFeed(path, files.get(path)!.body);
-    expect(feed.items, path).toBe(digest.stories.length);
+    expect(feed.items, path).toBe(inFeeds.length);
     for (const html of feed.contentHtml) await expectSafeHtml(html, `${path} item content`);
   }
   for (const item of jsonFeed.items) await expectSafeHtml(item.content_html, "feed.json content_html");

@@ -4,6 +4,7 @@ import { describe, it, expect, vi, afterEach } from "vitest";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { renderSite, STORIES_PER_PAGE, xmlSafe, escapeHtml, cdata, type RenderedFile } from "../src/render";
 import type { DedupedArticle, Digest, Story } from "../src/pipeline/types";
+import { FEED_ITEMS } from "../src/render/feeds";
 import seedsJson from "./fixtures/render/seeds-digest.json";
 
 const seeds = seedsJson as unknown as Digest;
@@ -302,6 +303,24 @@ describe("renderSite: files", () => {
     const page3 = files.get("page/3.html")!.body;
     expect(page3).toContain("/stories/s000");
     expect(page3).not.toContain('rel="next"');
+  });
+
+  it("feeds carry the newest FEED_ITEMS stories; every story keeps its page", () => {
+    const many = Array.from({ length: FEED_ITEMS + 12 }, (_, i) =>
+      story(`f${String(i).padStart(3, "0")}`, {
+        published: new Date(Date.UTC(2024, 6, 1, 0, i)).toISOString(),
+        updated: new Date(Date.UTC(2024, 6, 1, 1, i)).toISOString(),
+      }),
+    );
+    const files = byPath(renderSite(digest(many)));
+    const newest = many.slice(-FEED_ITEMS).reverse().map((s) => `https://news.example.org/stories/${s.id}`);
+    const rssItems = parseXml(files.get("rss.xml")!.body).rss.channel.item as { guid: unknown }[];
+    expect(rssItems.map((item) => text(item.guid))).toEqual(newest);
+    const atomEntries = parseXml(files.get("atom.xml")!.body).feed.entry as { id: unknown }[];
+    expect(atomEntries.map((entry) => text(entry.id))).toEqual(newest);
+    expect((JSON.parse(files.get("feed.json")!.body) as { items: { id: string }[] }).items.map((item) => item.id)).toEqual(newest);
+    for (const s of many) expect(files.has(`stories/${s.id}.html`), s.id).toBe(true);
+    expect((JSON.parse(files.get("digest.json")!.body) as { stories: unknown[] }).stories).toHaveLength(many.length);
   });
 
   it("renders an empty digest", () => {

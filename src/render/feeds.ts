@@ -73,10 +73,22 @@ function titlePlaceholder(i: number): string {
   return `\uFFFF${i}\uFFFF`;
 }
 
+/**
+ * Stories a feed carries: the newest ones. Readers poll feeds every few minutes, so a feed is
+ * the recent window (as news sites' feeds are); every story stays on the web pages and in
+ * digest.json.
+ */
+export const FEED_ITEMS = 50;
+
+function feedStories(site: SiteModel): SiteModel["stories"] {
+  return site.stories.slice(0, FEED_ITEMS);
+}
+
 /** RSS 2.0: plain-text titles (CDATA), HTML description and content:encoded, guid isPermaLink="false". */
 export function renderRss(site: SiteModel): string {
   const feed = new Feed(feedOptions(site));
-  site.stories.forEach((story, i) => {
+  const stories = feedStories(site);
+  stories.forEach((story, i) => {
     feed.addItem({
       title: titlePlaceholder(i),
       id: story.url,
@@ -87,19 +99,20 @@ export function renderRss(site: SiteModel): string {
       content: itemContentHtml(story),
     });
   });
-  let xml = feed.rss2();
-  site.stories.forEach((story, i) => {
-    const placeholder = `<![CDATA[${titlePlaceholder(i)}]]>`;
-    if (!xml.includes(placeholder)) throw new Error(`RSS title placeholder ${i} missing`);
-    xml = xml.replace(placeholder, () => cdata(story.title));
+  // One pass over the XML for all titles (one search per title made rendering quadratic).
+  let replaced = 0;
+  const xml = feed.rss2().replace(/<!\[CDATA\[\uFFFF(\d+)\uFFFF\]\]>/g, (_, i: string) => {
+    replaced++;
+    return cdata(stories[Number(i)].title);
   });
+  if (replaced !== stories.length) throw new Error(`RSS title placeholders: ${replaced} of ${stories.length} found`);
   return finishXml(xml);
 }
 
 /** Atom 1.0: `feed` writes entry title/summary/content as type="html", so they get escaped HTML. */
 export function renderAtom(site: SiteModel): string {
   const feed = new Feed(feedOptions(site));
-  for (const story of site.stories) {
+  for (const story of feedStories(site)) {
     feed.addItem({
       title: escapeHtml(story.title),
       id: story.url,
@@ -131,7 +144,7 @@ export function renderJsonFeed(site: SiteModel): string {
     favicon: `${site.base}/favicon.svg`,
     language: meta.language,
     authors: [{ name: meta.title, url: `${site.base}/` }],
-    items: site.stories.map((story) => ({
+    items: feedStories(site).map((story) => ({
       id: story.url,
       url: story.url,
       title: story.title,
