@@ -10,9 +10,8 @@
 // with a time budget, so peaks do not mix and a slow size is recorded as "timeout" instead
 // of hanging the run. Targets are printed with pass/fail; nothing is asserted.
 //
-// Memory: buildDigest is synchronous, so a setInterval sampler in the same thread cannot
-// fire during it (it is kept, and its sample count reported, as the brief asked). The peak
-// figures therefore come from (a) V8's --trace-gc log, whose "before" size at every GC
+// Memory: the build is synchronous, so no sampler in the same thread can fire during it. The
+// peak figures come from (a) V8's --trace-gc log, whose "before" size at every GC
 // during the build is the heap-used high-water mark between collections, and (b) the
 // kernel's VmHWM for the child after resetting it (/proc/self/clear_refs) just before the build.
 
@@ -26,11 +25,9 @@ import { performance } from "node:perf_hooks";
 
 import { siteMeta } from "../src/config";
 import { bcubed, duplicateMetrics } from "../src/eval/metrics";
-import { buildDigest } from "../src/pipeline/build";
-import { clean } from "../src/pipeline/clean";
+import { analyzeFile, buildDigestFromAnalyses } from "../src/pipeline/build";
 import { cluster } from "../src/pipeline/cluster";
 import { dedupe } from "../src/pipeline/dedupe";
-import { ingest } from "../src/pipeline/ingest";
 import { hash64 } from "../src/pipeline/text";
 import type { CleanArticle, CorpusFile, Digest } from "../src/pipeline/types";
 import { renderSite } from "../src/render/index";
@@ -129,29 +126,6 @@ function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-/** process.memoryUsage() on an interval; reports the max and how many samples it took. */
-function memorySampler(intervalMs = 5) {
-  let heap = 0;
-  let rss = 0;
-  let samples = 0;
-  const sample = (): void => {
-    const m = process.memoryUsage();
-    heap = Math.max(heap, m.heapUsed);
-    rss = Math.max(rss, m.rss);
-    samples++;
-  };
-  sample();
-  const timer = setInterval(sample, intervalMs);
-  return {
-    sample,
-    stop(): { maxHeapUsedMB: number; maxRssMB: number; samples: number } {
-      clearInterval(timer);
-      sample();
-      return { maxHeapUsedMB: round(heap / MB), maxRssMB: round(rss / MB), samples };
-    },
-  };
-}
-
 interface Prepared {
   files: CorpusFile[];
   gold: ReturnType<typeof goldLabels>;
@@ -186,12 +160,16 @@ function prepare(size: number, seed: number): Prepared {
 
 const META = siteMeta({ SITE_URL: "https://digest.example" });
 
-function fingerprintFiles(files: CorpusFile[]): string {
-  return hash64(files.map((f) => `${f.path}\t${f.bytes.byteLength}`).sort().join("\n"));
-}
-
 function lastEntered(files: CorpusFile[]): string {
   return files.reduce((m, f) => (f.entered && f.entered > m ? f.entered : m), "1970-01-01T00:00:00Z");
+}
+
+/** The articles the build would analyse successfully, in the build's (path) order. */
+function cleanedArticles(files: CorpusFile[]): CleanArticle[] {
+  return files
+    .map((file) => analyzeFile(file).article)
+    .filter((article): article is CleanArticle => article !== null)
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** Grouping and duplicate quality of a digest against the generator's truth. */
@@ -218,26 +196,24 @@ function quality(digest: Digest, gold: Prepared["gold"]) {
 async function childBuild(size: number, seed: number) {
   const prep = prepare(size, seed);
   const { files } = prep;
-  const fingerprint = fingerprintFiles(files);
+  const fingerprint = `synth-${size}-${seed}`; // a label: nothing compares it
   const generatedAt = lastEntered(files);
 
   gc();
   const baseline = process.memoryUsage();
-  const sampler = memorySampler();
   const hwmReset = resetHwm();
   gc(); // marker 1 in the --trace-gc log: the build window starts after this collection
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  let lastClean = t0;
-  const digest = buildDigest(files, { meta: META, generatedAt, fingerprint, afterClean: () => (lastClean = performance.now()) });
+  const analyses = files.map((file) => analyzeFile(file));
+  const tAnalysed = performance.now();
+  const digest = buildDigestFromAnalyses(analyses, { meta: META, generatedAt, fingerprint });
   const t1 = performance.now();
-  sampler.sample();
   const outputs = renderSite(digest);
   const t2 = performance.now();
   const cpu1 = process.cpuUsage(cpu0);
   const end = process.memoryUsage();
   const hwm = vmHwmKb();
-  const sampled = sampler.stop();
   gc(); // marker 2: the build window ends before this collection
 
   const outBytes = outputs.reduce((s, f) => s + Buffer.byteLength(f.body), 0);
@@ -246,16 +222,7 @@ async function childBuild(size: number, seed: number) {
 
   // Stage breakdown, a second (warm) pass over the same files: dedupe and cluster apart.
   const s0 = performance.now();
-  const cleaned: CleanArticle[] = [];
-  for (const f of files) {
-    try {
-      const c = clean(ingest(f));
-      if (c.paragraphs.length) cleaned.push(c);
-    } catch {
-      // rejected; the full build counts these
-    }
-  }
-  cleaned.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const cleaned = cleanedArticles(files);
   const s1 = performance.now();
   const deduped = dedupe(cleaned);
   const s2 = performance.now();
@@ -274,7 +241,7 @@ async function childBuild(size: number, seed: number) {
       cpuUserMs: Math.round(cpu1.user / 1000),
       cpuSystemMs: Math.round(cpu1.system / 1000),
       articlesPerSecond: Math.round(files.length / (totalMs / 1000)),
-      stagesInBuild: { ingestCleanMs: Math.round(lastClean - t0), afterCleanMs: Math.round(t1 - lastClean) },
+      stagesInBuild: { ingestCleanMs: Math.round(tAnalysed - t0), corpusWideMs: Math.round(t1 - tAnalysed) },
       stagesWarmPass: { ingestCleanMs: Math.round(s1 - s0), dedupeMs: Math.round(s2 - s1), clusterMs: Math.round(s3 - s2) },
     },
     memory: {
@@ -283,7 +250,6 @@ async function childBuild(size: number, seed: number) {
       endHeapUsedMB: round(end.heapUsed / MB),
       externalMB: round(end.external / MB),
       peakRssMB: hwm !== null && hwmReset ? round(hwm / 1024) : null,
-      intervalSampler: sampled,
     },
     digest: { ...digest.stats, outputFiles: outputs.length, outputMB: round(outBytes / MB, 2), rssXmlKB: rss ? round(Buffer.byteLength(rss.body) / 1024) : null },
     quality: q,
@@ -421,16 +387,8 @@ function peerCluster(texts: string[]): { labels: Map<number, number[]>; pairsSco
 
 async function childPeer(size: number, seed: number) {
   const prep = prepare(size, seed);
-  const cleaned: CleanArticle[] = [];
   const tc = performance.now();
-  for (const f of [...prep.files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    try {
-      const c = clean(ingest(f));
-      if (c.paragraphs.length) cleaned.push(c);
-    } catch {
-      // rejected
-    }
-  }
+  const cleaned = cleanedArticles(prep.files);
   const ingestCleanMs = performance.now() - tc;
   gc();
   // Ours: dedupe + cluster on the cleaned articles.
@@ -504,7 +462,7 @@ interface FakeObject {
   uploaded: Date;
 }
 
-/** The R2Bucket methods the corpus helpers use: list (paged, 1,000 a page), get; put/delete for setup. */
+/** The R2Bucket methods rebuild() uses: list (paged, 1,000 a page) and get; setObject/removeObject stand in for uploads. */
 class FakeR2 {
   objects = new Map<string, FakeObject>();
   private sortedKeys: string[] | null = null;
@@ -546,15 +504,6 @@ class FakeR2 {
       arrayBuffer: async () => o.bytes.buffer.slice(o.bytes.byteOffset, o.bytes.byteOffset + o.bytes.byteLength),
       text: async () => new TextDecoder().decode(o.bytes),
     };
-  }
-  async put(key: string, value: string | Uint8Array) {
-    this.counter.count("r2.put");
-    this.setObject(key, typeof value === "string" ? new TextEncoder().encode(value) : value, new Date());
-    return null;
-  }
-  async delete(key: string) {
-    this.counter.count("r2.delete");
-    this.removeObject(key);
   }
 }
 
@@ -633,7 +582,7 @@ async function childIncremental(size: number, seed: number) {
   const steps = [];
   // Setup: the whole corpus analysed and published in one run (the cron would take it 400
   // objects a run, repeating the corpus-wide stages each time); the measured steps follow.
-  steps.push(await run("initial publish (one run, unbounded batch)", Number.POSITIVE_INFINITY));
+  steps.push(await run("initial publish", Number.POSITIVE_INFINITY));
   steps.push(await run("no change"));
   const extra: SynthArticle = corpus.extraArticle(seed + 1);
   bucket.setObject(extra.path, encoder.encode(extra.text), later());
@@ -647,13 +596,12 @@ async function childIncremental(size: number, seed: number) {
   steps.push(await run("delete 10 articles"));
 
   // Serving: /rss.xml from the published build, through the Hono app.
-  const rssBytes = kv.store.size ? ((await app.request("/rss.xml", {}, env as never)).headers.get("Content-Length") ?? null) : null;
   const warm = 100;
   for (let i = 0; i < warm; i++) await (await app.request("/rss.xml", {}, env as never)).text();
   kvCounter.reset();
   const times: number[] = [];
   let status = 0;
-  let bodyBytes = 0;
+  let bodyChars = 0;
   const t0 = performance.now();
   for (let i = 0; i < 1000; i++) {
     const s = performance.now();
@@ -661,7 +609,7 @@ async function childIncremental(size: number, seed: number) {
     const body = await response.text();
     times.push(performance.now() - s);
     status = response.status;
-    bodyBytes = body.length;
+    bodyChars = body.length;
   }
   const totalMs = performance.now() - t0;
   times.sort((a, b) => a - b);
@@ -673,8 +621,7 @@ async function childIncremental(size: number, seed: number) {
       path: "/rss.xml",
       requests: 1000,
       status,
-      bodyChars: bodyBytes,
-      contentLength: rssBytes,
+      bodyChars,
       medianMs: round(quantile(times, 0.5), 3),
       p95Ms: round(quantile(times, 0.95), 3),
       p99Ms: round(quantile(times, 0.99), 3),
@@ -867,7 +814,8 @@ async function main(args: Args): Promise<void> {
       if (size === 10000) {
         const b = builds[10000];
         const total = b?.status === "ok" ? b.result!.timing.totalMs : Infinity;
-        // Five full rebuilds plus serving; skip when that would not finish in reasonable time.
+        // One full first publish, four incremental runs (each reruns the corpus-wide stages) and
+        // serving; skip when that would not finish in reasonable time.
         if (total > 60_000) {
           incremental[size] = { status: "skipped", reason: `full build at 10,000 took ${b?.status === "ok" ? total + " ms" : b?.status}; 5 rebuilds would exceed the budget` };
           continue;
@@ -943,10 +891,10 @@ async function main(args: Args): Promise<void> {
     const o = builds[size];
     const r = o.result;
     out.push(
-      `${pad(size, 9)} ${pad(o.status, 8)} ${pad(r?.timing.totalMs, 9)} ${pad(r ? r.timing.cpuUserMs + r.timing.cpuSystemMs : undefined, 9)} ${pad(r?.timing.articlesPerSecond, 7)} ${pad(r?.timing.stagesInBuild.ingestCleanMs, 9)} ${pad(r?.timing.stagesInBuild.afterCleanMs, 9)} ${pad(r?.timing.renderMs, 7)} ${pad(o.heap?.peakHeapUsedMB, 8)} ${pad(o.heap?.peakLiveHeapMB, 8)} ${pad(r?.memory.peakRssMB, 7)} ${pad(r?.digest.stories, 8)} ${pad(r?.corpus.goldStories, 6)} ${pad(r?.digest.duplicates, 6)} ${pad(r?.quality.bcubed.f1, 6)} ${pad(r?.quality.duplicates.recall, 6)}`,
+      `${pad(size, 9)} ${pad(o.status, 8)} ${pad(r?.timing.totalMs, 9)} ${pad(r ? r.timing.cpuUserMs + r.timing.cpuSystemMs : undefined, 9)} ${pad(r?.timing.articlesPerSecond, 7)} ${pad(r?.timing.stagesInBuild.ingestCleanMs, 9)} ${pad(r?.timing.stagesInBuild.corpusWideMs, 9)} ${pad(r?.timing.renderMs, 7)} ${pad(o.heap?.peakHeapUsedMB, 8)} ${pad(o.heap?.peakLiveHeapMB, 8)} ${pad(r?.memory.peakRssMB, 7)} ${pad(r?.digest.stories, 8)} ${pad(r?.corpus.goldStories, 6)} ${pad(r?.digest.duplicates, 6)} ${pad(r?.quality.bcubed.f1, 6)} ${pad(r?.quality.duplicates.recall, 6)}`,
     );
   }
-  out.push("  (clean = ingest+clean inside buildDigest; rest = dedupe+cluster+summaries/titles; warm-pass stage times in results.json)");
+  out.push("  (clean = analyzeFile over every file; rest = buildDigestFromAnalyses: dedupe+cluster+summaries/titles; warm-pass stage times in results.json)");
   for (const size of args.sizes) {
     const r = builds[size].result;
     if (r) out.push(`  ${size}: warm pass ingest+clean ${r.timing.stagesWarmPass.ingestCleanMs} ms, dedupe ${r.timing.stagesWarmPass.dedupeMs} ms, cluster ${r.timing.stagesWarmPass.clusterMs} ms; outputs ${r.digest.outputFiles} files / ${r.digest.outputMB} MB; generate ${r.corpus.generateMs} ms`);
@@ -962,31 +910,13 @@ async function main(args: Args): Promise<void> {
   }
   for (const [size, o] of Object.entries(incremental)) {
     out.push("");
-    out.push(`Rebuilds through rebuild() on fake R2/KV, ${size} articles (every change is a full rebuild today)`);
+    out.push(`Rebuilds through rebuild() on fake R2/KV, ${size} articles (changed objects re-analysed; corpus-wide stages rerun)`);
     if (!("result" in o) || !o.result) {
       out.push(`  ${o.status}${"reason" in o ? ": " + o.reason : "error" in o && o.error ? ": " + o.error : ""}`);
       continue;
     }
     out.push(`  ${pad("step", 20, true)} ${pad("status", 10)} ${pad("ms", 7)} ${pad("cpu ms", 7)} ${pad("ops", 6)}  by op / KV bytes written`);
-    const initial = o.result.steps.filter((s) => s.step.startsWith("initial publish"));
-    const rows = [
-      {
-        ...initial[initial.length - 1],
-        step: `initial (${initial.length} runs)`,
-        ms: initial.reduce((n, s) => n + s.ms, 0),
-        cpuMs: initial.reduce((n, s) => n + s.cpuMs, 0),
-        storageOps: {
-          total: initial.reduce((n, s) => n + s.storageOps.total, 0),
-          byOp: initial.reduce((ops: Record<string, number>, s) => {
-            for (const [k, v] of Object.entries(s.storageOps.byOp)) ops[k] = (ops[k] ?? 0) + v;
-            return ops;
-          }, {}),
-          kvBytesWritten: initial.reduce((n, s) => n + s.storageOps.kvBytesWritten, 0),
-        },
-      },
-      ...o.result.steps.filter((s) => !s.step.startsWith("initial publish")),
-    ];
-    for (const s of rows) {
+    for (const s of o.result.steps) {
       out.push(`  ${pad(s.step, 20, true)} ${pad(s.status, 10)} ${pad(s.ms, 7)} ${pad(s.cpuMs, 7)} ${pad(s.storageOps.total, 6)}  ${Object.entries(s.storageOps.byOp).map(([k, v]) => `${k} ${v}`).join(", ")}; ${round(s.storageOps.kvBytesWritten / MB, 2)} MB${s.error ? "  ERROR " + s.error : ""}`);
     }
     const sv = o.result.serving;

@@ -1,6 +1,6 @@
 // Deterministic synthetic news corpus for the benchmark (scripts/bench.ts).
 //
-//   tsx scripts/synth.ts --n 1000 [--seed 42] --out <dir>    writes <dir>/*.txt + labels.json + duplicates.json
+//   tsx scripts/synth.ts --n 1000 [--seed 42] --out <dir>    writes <dir>/<outlet>/<date>-<hex>.txt + labels.json + duplicates.json
 //
 // N articles from stories of 2–6 outlets each. Every story has its own names, places and
 // numbers, drawn from a seeded syllable generator, on top of a shared news vocabulary and
@@ -11,6 +11,7 @@
 // out like a scraped page: title, blank line, optional dateline, blank-line paragraphs.
 // Same (n, seed) → byte-identical corpus. Pure generation, no I/O unless run as a CLI.
 
+import { toRfc3339 } from "../src/pipeline/dates";
 import type { CorpusFile } from "../src/pipeline/types";
 
 /** mulberry32: tiny, fast, good enough for test data. */
@@ -350,10 +351,6 @@ function spin(text: string, rate: number, rng: Rng): { text: string; rate: numbe
   return { text: parts.join(""), rate: content ? want / content : 0 };
 }
 
-function iso(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
 function hex(rng: Rng, digits: number): string {
   let s = "";
   for (let i = 0; i < digits; i++) s += "0123456789abcdef"[Math.floor(rng() * 16)];
@@ -443,13 +440,13 @@ export function synthCorpus(n: number, seed = 42): SynthCorpus {
       story: `story-${story.index}`,
       kind: "original",
       copyOf: null,
-      entered: iso(new Date(date.getTime() + int(rng, 60, 7200) * 1000)),
+      entered: toRfc3339(new Date(date.getTime() + int(rng, 60, 7200) * 1000)),
     };
   };
 
   const copyOf = (original: SynthArticle, draft: Draft, story: StoryFacts, kind: ArticleKind, outlet: Outlet): SynthArticle => {
     const date = new Date(draft.date.getTime() + int(rng, 1, 48) * 3_600_000);
-    const base = { path: pathFor(outlet, date), story: original.story, kind, copyOf: original.path, entered: iso(new Date(date.getTime() + 600_000)) };
+    const base = { path: pathFor(outlet, date), story: original.story, kind, copyOf: original.path, entered: toRfc3339(new Date(date.getTime() + 600_000)) };
     if (kind === "exact") return { ...base, text: original.text };
     if (kind === "near") {
       const paragraphs = draft.paragraphs.map((p) => [...p]);
