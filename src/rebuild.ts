@@ -5,7 +5,7 @@
 // live build as it was.
 import { siteMeta, type SiteVars } from "./config";
 import { analyzeFile, buildDigestFromAnalyses } from "./pipeline/build";
-import type { CleanArticle, Digest } from "./pipeline/types";
+import type { CleanArticle, Digest, FileAnalysis } from "./pipeline/types";
 import { renderSite } from "./render/index";
 import { readIndex, writeIndex, type IndexEntry } from "./storage/article-index";
 import { fingerprintOf, lastChanged, listCorpus, readCorpus, type CorpusEntry } from "./storage/corpus";
@@ -77,15 +77,15 @@ function isCurrent(entry: IndexEntry | undefined, listed: CorpusEntry): entry is
 
 /**
  * Bring the index up to the listing: drop entries of deleted objects, analyse up to `batch`
- * new or changed objects. Returns the listed entries the index now covers and how many
- * still wait. Oversized objects are rejected by their listed size without being read.
+ * new or changed objects. Returns the listed entries the index now covers, their analyses,
+ * and how many still wait. Oversized objects are rejected by their listed size without being read.
  */
 async function updateIndex(
   env: RebuildBindings,
   entries: CorpusEntry[],
   batch: number,
   afterClean: RebuildOptions["afterClean"],
-): Promise<{ index: Map<string, IndexEntry>; covered: CorpusEntry[]; pending: number }> {
+): Promise<{ covered: CorpusEntry[]; analyses: FileAnalysis[]; pending: number }> {
   const index = await readIndex(env.DIGEST);
   const touched = new Set<string>();
   const listed = new Set(entries.map((e) => e.key));
@@ -109,7 +109,7 @@ async function updateIndex(
   }
   await writeIndex(env.DIGEST, index, touched);
   const covered = entries.filter((e) => isCurrent(index.get(e.key), e));
-  return { index, covered, pending: entries.length - covered.length };
+  return { covered, analyses: covered.map((e) => index.get(e.key)!.analysis), pending: entries.length - covered.length };
 }
 
 export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}): Promise<RebuildResult> {
@@ -122,16 +122,13 @@ export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}
     if (previous && previous.record.fingerprint === fingerprintOf(entries) && !previous.record.pending && !options.force) {
       return { status: "unchanged", record: previous.record };
     }
-    const { index, covered, pending } = await updateIndex(env, entries, options.readBatch ?? READ_BATCH, options.afterClean);
+    const { covered, analyses, pending } = await updateIndex(env, entries, options.readBatch ?? READ_BATCH, options.afterClean);
     // The build covers exactly the analysed objects, so its bytes are those a full rebuild of
     // that part of the corpus gives; the fingerprint says which part.
     const fingerprint = fingerprintOf(covered);
     const build = options.build ?? buildDigestFromAnalyses;
     const previousStoryIds = previous ? await storyIdsOf(env.DIGEST, previous) : {};
-    const digest = build(
-      covered.map((e) => index.get(e.key)!.analysis),
-      { meta: siteMeta(env), generatedAt: lastChanged(covered), fingerprint, previousStoryIds },
-    );
+    const digest = build(analyses, { meta: siteMeta(env), generatedAt: lastChanged(covered), fingerprint, previousStoryIds });
     checkShrink(previous, digest, options.allowShrink === true);
     const outputs = renderSite(digest);
     const manifest = await publishBuild(

@@ -67,7 +67,7 @@ function isHeadlineCase(words: string[]): boolean {
 }
 
 /** Terms a reader would use to tell events apart: names (capitalized words mid-sentence) and numbers. */
-export function entityTerms(text: string): string[] {
+function entityTerms(text: string): string[] {
   const out: string[] = [];
   const normalized = normalizeText(text);
   for (const sentence of normalized.split(/(?<=[.!?])\s+|\n+/)) {
@@ -93,10 +93,10 @@ export function entityTerms(text: string): string[] {
   return out;
 }
 
-export type TermCounts = Map<string, number>;
+type TermCounts = Map<string, number>;
 
 /** A unit-length (or summed) sparse vector over interned term ids, ids ascending. */
-export interface SparseVector {
+interface SparseVector {
   ids: Int32Array;
   weights: Float64Array;
 }
@@ -135,7 +135,7 @@ function sparseFrom(entries: [number, number][]): SparseVector {
   return { ids, weights };
 }
 
-export function dot(a: SparseVector, b: SparseVector): number {
+function dot(a: SparseVector, b: SparseVector): number {
   let sum = 0;
   let i = 0;
   let j = 0;
@@ -211,11 +211,6 @@ function leadText(article: DedupedArticle): string {
 }
 
 /** Raw term weights for one article: headline and lead weighted up, body once. */
-export function articleTerms(article: DedupedArticle): TermCounts {
-  // One argument only: callers pass it straight to Array.map.
-  return weightedTerms(article, DEFAULT_CLUSTER_OPTIONS);
-}
-
 function weightedTerms(article: DedupedArticle, options: ClusterOptions): TermCounts {
   const counts: TermCounts = new Map();
   const add = (terms: string[], weight: number): void => {
@@ -235,7 +230,7 @@ function weightedTerms(article: DedupedArticle, options: ClusterOptions): TermCo
   return counts;
 }
 
-export function tfidfVectors(termCounts: TermCounts[], options: ClusterOptions, vocabulary: Vocabulary): SparseVector[] {
+function tfidfVectors(termCounts: TermCounts[], options: ClusterOptions, vocabulary: Vocabulary): SparseVector[] {
   const df = new Map<string, number>();
   for (const counts of termCounts) for (const term of counts.keys()) df.set(term, (df.get(term) ?? 0) + 1);
   const n = termCounts.length + (options.idfPrior ?? 0);
@@ -431,7 +426,7 @@ class MergeHeap {
  * them; only a neighbour of one part alone needs a fresh product. Dates compare as
  * intervals: two groups whose coverage periods are far apart are different events.
  */
-export function averageLinkage(
+function averageLinkage(
   vectors: SparseVector[],
   times: (number | null)[],
   edges: [number, number, number][],
