@@ -19,7 +19,7 @@ import {
   type Manifest,
   type OutputFile,
 } from "../src/storage/published";
-import { SEEDS, clearStorage, putArticles } from "./helpers";
+import { SEEDS, clearStorage, instrument, kvKeys, putArticles } from "./helpers";
 
 const BASE = "http://localhost:8787";
 const get = (path: string) => exports.default.fetch(new Request(BASE + path));
@@ -84,17 +84,6 @@ class History {
   }
 }
 
-async function kvKeys(): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await env.DIGEST.list({ cursor });
-    keys.push(...page.keys.map((key) => key.name));
-    cursor = page.list_complete ? undefined : page.cursor;
-  } while (cursor);
-  return keys.sort();
-}
-
 /** Build n's manifest and every output's bytes, read back from KV. */
 async function expectWhole(history: History, n: number): Promise<void> {
   const { manifest, outputs } = history.builds.get(n)!;
@@ -105,27 +94,12 @@ async function expectWhole(history: History, n: number): Promise<void> {
   }
 }
 
-type KvMethod = "get" | "put" | "delete" | "list";
-
-type Method = (...args: unknown[]) => unknown;
+const KV_METHODS = ["get", "put", "delete", "list"] as const;
+type KvMethod = (typeof KV_METHODS)[number];
 
 /** env.DIGEST counting its calls, with any method replaced (the replacement gets the original). */
-function instrumentedKv(replace: Partial<Record<KvMethod, (original: Method, ...args: unknown[]) => unknown>> = {}) {
-  const calls: Record<KvMethod, number> = { get: 0, put: 0, delete: 0, list: 0 };
-  const kv = new Proxy(env.DIGEST, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop);
-      if (typeof value !== "function") return value;
-      const method = value.bind(target) as Method;
-      if (!(typeof prop === "string" && prop in calls)) return method;
-      const name = prop as KvMethod;
-      return (...args: unknown[]) => {
-        calls[name]++;
-        const replacement = replace[name];
-        return replacement ? replacement(method, ...args) : method(...args);
-      };
-    },
-  }) as KVNamespace;
+function instrumentedKv(replace: Parameters<typeof instrument<KVNamespace, KvMethod>>[2] = {}) {
+  const { binding: kv, calls } = instrument(env.DIGEST, KV_METHODS, replace);
   return { kv, calls };
 }
 
@@ -304,13 +278,16 @@ describe("garbage collection of old builds", () => {
   it("publishes when the collector cannot even read its index", async () => {
     const history = new History();
     await history.publish(1, 0);
+    let injected = false;
     const { kv } = instrumentedKv({
       get: (original, ...args) => {
-        if (args[0] === BUILD_INDEX_KEY) throw new Error("injected KV read failure");
-        return original(...args);
+        if (args[0] !== BUILD_INDEX_KEY) return original(...args);
+        injected = true;
+        throw new Error("injected KV read failure");
       },
     });
     const manifest = await history.publish(2, 1, { kv });
+    expect(injected, "the collector read its index and met the failure").toBe(true);
     expect(await readPointer(env.DIGEST)).toBe(manifest.record.buildId);
     await expectWhole(history, 1);
     await expectWhole(history, 2);

@@ -18,7 +18,7 @@ import { FEED_ITEMS } from "../src/render/feeds";
 import { renderSite, type RenderedFile } from "../src/render/index";
 import { listCorpus } from "../src/storage/corpus";
 import { readBlob, readManifest, readPointer, type Manifest } from "../src/storage/published";
-import { SEEDS, clearStorage } from "./helpers";
+import { SEEDS, clearStorage, instrument } from "./helpers";
 
 const BASE = "http://localhost:8787";
 const get = (path: string, init?: RequestInit) => exports.default.fetch(new Request(BASE + path, init));
@@ -396,28 +396,21 @@ describe("bad input through the rebuild", () => {
 
     // Reads are batched under the Workers limit on operations per invocation: each run reads
     // at most READ_BATCH objects, publishes what it has, and /healthz says how many wait.
-    let reads = 0;
-    const countingBucket = new Proxy(env.CORPUS, {
-      get(target, prop) {
-        const value = Reflect.get(target, prop);
-        if (prop === "get") return (...args: Parameters<R2Bucket["get"]>) => (reads++, target.get(...args));
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
+    const { binding: countingBucket, calls } = instrument(env.CORPUS, ["get"]);
     const started = Date.now();
     const pendingAfterRun: number[] = [];
     for (let run = 0; run < 10; run++) {
-      reads = 0;
+      calls.get = 0;
       const result = await rebuild({ ...env, CORPUS: countingBucket });
-      expect(reads, `objects read in run ${run + 1}`).toBeLessThanOrEqual(READ_BATCH);
+      expect(calls.get, `objects read in run ${run + 1}`).toBeLessThanOrEqual(READ_BATCH);
       if (result.status !== "published") break;
       pendingAfterRun.push(((await (await get("/healthz")).json()) as Health).pending);
     }
     expect(pendingAfterRun).toEqual([1502 - READ_BATCH, 1502 - 2 * READ_BATCH, 1502 - 3 * READ_BATCH, 0]);
     // Caught up: the next run reads nothing.
-    reads = 0;
+    calls.get = 0;
     expect((await rebuild({ ...env, CORPUS: countingBucket })).status).toBe("unchanged");
-    expect(reads).toBe(0);
+    expect(calls.get).toBe(0);
     const health = (await (await get("/healthz")).json()) as Health;
     expect(health.lastError).toBeNull();
     expect(health.articles).toBe(1500);
@@ -457,16 +450,10 @@ describe("bad input through the rebuild", () => {
 
     await putAll({ "extra/ferry.txt": NINETY_PERCENT_BOILERPLATE });
     let blobWrites = 0;
-    const failingKv = new Proxy(env.DIGEST, {
-      get(target, prop) {
-        if (prop === "put") {
-          return async (key: string, value: string) => {
-            if (key.startsWith("blob/") && ++blobWrites > 1) throw new Error("injected KV write failure");
-            return target.put(key, value);
-          };
-        }
-        const value = Reflect.get(target, prop);
-        return typeof value === "function" ? value.bind(target) : value;
+    const { binding: failingKv } = instrument(env.DIGEST, ["put"], {
+      put: (original, key, ...rest) => {
+        if (String(key).startsWith("blob/") && ++blobWrites > 1) return Promise.reject(new Error("injected KV write failure"));
+        return original(key, ...rest);
       },
     });
     const result = await rebuild({ ...env, DIGEST: failingKv }, { force: true });

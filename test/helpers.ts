@@ -1,4 +1,5 @@
-// Shared test set-up for the workerd tests: the seed corpus as bytes, and storage resets.
+// Shared test set-up for the workerd tests: the seed corpus, storage listing and resets, and
+// instrumented bindings for counting or failing storage calls.
 /// <reference types="vite/client" />
 import { env } from "cloudflare:workers";
 
@@ -9,19 +10,34 @@ export const SEEDS: Record<string, string> = Object.fromEntries(
   Object.entries(seedTexts).map(([path, text]) => [path.replace(/^.*\/corpus\//, ""), text]),
 );
 
-export async function clearStorage(): Promise<void> {
+/** Every key in the bucket, sorted (R2 list pages end when `truncated` is false). */
+export async function r2Keys(bucket: R2Bucket = env.CORPUS): Promise<string[]> {
+  const keys: string[] = [];
   let cursor: string | undefined;
   do {
-    const page = await env.CORPUS.list({ cursor });
-    if (page.objects.length) await env.CORPUS.delete(page.objects.map((o) => o.key));
+    const page = await bucket.list({ cursor });
+    keys.push(...page.objects.map((o) => o.key));
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
-  let kvCursor: string | undefined;
+  return keys.sort();
+}
+
+/** Every KV key, or those under `prefix`, sorted (KV list pages end at `list_complete`). */
+export async function kvKeys(prefix?: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor: string | undefined;
   do {
-    const page = await env.DIGEST.list({ cursor: kvCursor });
-    await Promise.all(page.keys.map((k) => env.DIGEST.delete(k.name)));
-    kvCursor = page.list_complete ? undefined : page.cursor;
-  } while (kvCursor);
+    const page = await env.DIGEST.list({ prefix, cursor });
+    keys.push(...page.keys.map((key) => key.name));
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return keys.sort();
+}
+
+export async function clearStorage(): Promise<void> {
+  const objects = await r2Keys();
+  for (let i = 0; i < objects.length; i += 1000) await env.CORPUS.delete(objects.slice(i, i + 1000));
+  await Promise.all((await kvKeys()).map((key) => env.DIGEST.delete(key)));
 }
 
 export async function putArticles(articles: Record<string, string>): Promise<void> {
@@ -31,11 +47,38 @@ export async function putArticles(articles: Record<string, string>): Promise<voi
 /** Every KV key with its value: to prove a run wrote nothing. */
 export async function snapshotKv(): Promise<Record<string, string | null>> {
   const out: Record<string, string | null> = {};
-  let cursor: string | undefined;
-  do {
-    const page = await env.DIGEST.list({ cursor });
-    for (const key of page.keys) out[key.name] = await env.DIGEST.get(key.name);
-    cursor = page.list_complete ? undefined : page.cursor;
-  } while (cursor);
+  for (const key of await kvKeys()) out[key] = await env.DIGEST.get(key);
   return out;
+}
+
+type Method = (...args: unknown[]) => unknown;
+
+/**
+ * A binding (R2 bucket, KV namespace) that counts calls of the named methods and records the
+ * key (first argument) of each, with any of them replaced: a replacement gets the original
+ * method first, so it can fail, delay or pass through.
+ */
+export function instrument<T extends object, M extends string>(
+  binding: T,
+  methods: readonly M[],
+  replace: Partial<Record<M, (original: Method, ...args: unknown[]) => unknown>> = {},
+): { binding: T; calls: Record<M, number>; keys: Record<M, unknown[]> } {
+  const calls = Object.fromEntries(methods.map((m) => [m, 0])) as Record<M, number>;
+  const keys = Object.fromEntries(methods.map((m) => [m, []])) as unknown as Record<M, unknown[]>;
+  const wrapped = new Proxy(binding, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (typeof value !== "function") return value;
+      const method = value.bind(target) as Method;
+      if (!(methods as readonly string[]).includes(prop as string)) return method;
+      const name = prop as M;
+      return (...args: unknown[]) => {
+        calls[name]++;
+        keys[name].push(args[0]);
+        const replacement = replace[name];
+        return replacement ? replacement(method, ...args) : method(...args);
+      };
+    },
+  });
+  return { binding: wrapped, calls, keys };
 }

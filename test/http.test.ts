@@ -18,6 +18,8 @@ describe("HTTP caching and errors", () => {
     const response = await get(path);
     expect(response.status).toBe(200);
     expect(response.headers.get("etag")).toMatch(/^"[0-9a-f]+"$/);
+    // An absent header would parse as 1970 (new Date(null)), so check the IMF-fixdate form itself.
+    expect(response.headers.get("last-modified")).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
     expect(new Date(response.headers.get("last-modified")!).toString()).not.toBe("Invalid Date");
     expect(response.headers.get("cache-control")).toMatch(/public, max-age=900, stale-while-revalidate=\d+/);
     expect(response.headers.get("vary")).toBe("Accept-Encoding");

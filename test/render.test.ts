@@ -572,10 +572,12 @@ describe("HTML", () => {
     expect(facts.supLinks).toEqual(["#aorig", "#anasty", "#aorig", "#acopy", "#anodate"]);
     expect(page).not.toContain("a-not-in-story");
     // Headings in order: h1, then h2 sections, h3 per source; never a skipped level.
+    expect(facts.headings).toEqual(expect.arrayContaining([1, 2, 3]));
     facts.headings.forEach((level, i) => {
       if (i > 0) expect(level - facts.headings[i - 1]).toBeLessThanOrEqual(1);
     });
     expect(facts.scripts + facts.styleAttrs + facts.styleElements + facts.inlineHandlers).toBe(0);
+    expect(facts.timeValues.length).toBeGreaterThan(0);
     expect(facts.timeValues.every((v) => RFC3339.test(v))).toBe(true);
   });
 
