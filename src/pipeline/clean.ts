@@ -1,6 +1,7 @@
 // Stage 2, clean: drop page furniture (navigation runs, rankings, social links, credits,
 // captions), drop repeated paragraphs and sentences, split sentences, and settle a title:
 // the headline when there is one, else a short clause made from the lead.
+import { grown } from "./collections";
 import { copyrightHolder, isCaption, isDateline, isPunctuationOnly, isSectionMarker, isSocialLine } from "./signals";
 import { contentTerms, contentTermsAndKeyHash, letterDigitKey, splitSentences, STOPWORDS, wordCount, wordCountUpTo } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
@@ -121,11 +122,7 @@ class TermNumbers {
       if (n === undefined) {
         n = this.numbers.size;
         this.numbers.set(term, n);
-        if (n >= this.marks.length) {
-          const grown = new Uint32Array(this.marks.length * 2);
-          grown.set(this.marks);
-          this.marks = grown;
-        }
+        if (n >= this.marks.length) this.marks = grown(this.marks, this.marks.length * 2);
       }
       if (this.marks[n] !== stamp) {
         this.marks[n] = stamp;
@@ -150,7 +147,7 @@ class TermNumbers {
     return out;
   }
 
-  /** Share of `a`'s terms that `b` also has (both distinct), as containment() computes it. */
+  /** Share of `a`'s terms that `b` also has (both lists of distinct term numbers). */
   containment(a: number[], b: number[]): number {
     if (a.length === 0) return 0;
     const stamp = this.nextStamp();
@@ -192,14 +189,6 @@ function analyzeParagraph(text: string, sentences: string[], numbers: TermNumber
   // as case-ignorable when lower-casing a final sigma, so there the paragraph is read whole.
   const terms = text.includes("\uFEFF") ? numbers.distinct(contentTerms(text)) : numbers.union(sentenceTerms);
   return { text, sentences, sentenceTerms, sentenceKeyHashes, terms };
-}
-
-/** Share of `a`'s terms that `b` also has. */
-export function containment(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0) return 0;
-  let shared = 0;
-  for (const term of a) if (b.has(term)) shared++;
-  return shared / a.size;
 }
 
 // A short paragraph whose words a neighbour repeats (a teaser before the lead, a caption

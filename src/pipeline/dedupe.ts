@@ -18,7 +18,7 @@
 // re-reads just the texts that are candidates, and drops each as soon as its last pair is done.
 import { FNV_OFFSET, FNV_PRIME, STOPWORDS, finishHash32, tokenize } from "./text";
 import type { CleanArticle, DedupedArticle } from "./types";
-import { appendTo } from "./collections";
+import { appendTo, grown } from "./collections";
 
 /**
  * Both texts at least this much aligned: a copy. Spun copies align at 0.8 and above (a
@@ -264,13 +264,6 @@ class TextReader {
   }
 }
 
-/** One text's signature, read on its own (outside a corpus run). */
-export function copySignature(article: CleanArticle): CopySignature {
-  const reader = new TextReader(new Vocabulary());
-  reader.read(articleText(article));
-  return { length: reader.count, pairs: reader.pairHashes() };
-}
-
 // ---------------------------------------------------------------------------------------
 // Alignment
 
@@ -389,19 +382,9 @@ class Aligner {
   }
 }
 
-/** See Aligner.coverage. */
-export function alignedCoverage(a: CopySignature, b: CopySignature): [number, number] {
-  return new Aligner().coverage(a, b);
-}
-
 type CopyKind = "copy" | "excerpt" | null;
 
 /** Whether two texts are one text: near-copies both ways, or the shorter reprinted inside the longer. */
-export function copyKind(a: CopySignature, b: CopySignature): CopyKind {
-  if (Math.min(a.length, b.length) < MIN_TOKENS) return null;
-  return kindOf(a, b, alignedCoverage(a, b));
-}
-
 function kindOf(a: CopySignature, b: CopySignature, [coverA, coverB]: [number, number]): CopyKind {
   if (Math.min(coverA, coverB) >= MUTUAL_COVERAGE) return "copy";
   const coverShorter = a.length <= b.length ? coverA : coverB;
@@ -451,7 +434,8 @@ export function dedupe(articles: CleanArticle[]): DedupedArticle[] {
     const a = signatureOf(i);
     const b = signatureOf(j);
     const coverage = aligner.coverage(a, b);
-    const kind = Math.min(a.length, b.length) < MIN_TOKENS ? null : kindOf(a, b, coverage);
+    // candidatePairs pairs only texts of at least MIN_TOKENS words.
+    const kind = kindOf(a, b, coverage);
     if (kind === "copy") {
       const [x, y] = [find(i), find(j)];
       if (x !== y) parent[Math.max(x, y)] = Math.min(x, y);
@@ -578,7 +562,7 @@ function candidatePairs(articles: CleanArticle[], reader: TextReader): { pairI: 
   const pairJ: number[] = [];
   const chosen: number[] = [];
   for (let i = 0; i < n; i++) {
-    // Texts too short to judge are never copies (copyKind), so their pairs are not counted.
+    // Texts under MIN_TOKENS words are too short to judge, so their pairs are not counted.
     if (tokenCount[i] < MIN_TOKENS) continue;
     let touchedCount = 0;
     for (let x = partnerStart[i]; x < partnerStart[i + 1]; x++) {
@@ -774,12 +758,6 @@ function radixPass(keys: Uint32Array, docs: Int32Array, toKeys: Uint32Array, toD
 }
 
 /** A copy of `array` with room for `capacity` elements. */
-function grown<T extends Uint8Array | Uint16Array | Int32Array | Uint32Array>(array: T, capacity: number): T {
-  const copy = new (array.constructor as new (length: number) => T)(capacity);
-  copy.set(array.subarray(0, Math.min(array.length, capacity)));
-  return copy;
-}
-
 // ---------------------------------------------------------------------------------------
 // Originals
 

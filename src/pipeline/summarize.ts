@@ -7,10 +7,11 @@
 //
 // Speed: every build summarizes every story, so the work is kept near linear. termStats reads
 // each article once and keeps the term ids of its leading sentences (the only ones summarize
-// reads), so no sentence is tokenized twice; summarize fills cosines a whole row at a time from
+// reads), so summarize does not tokenize them again; it fills cosines a whole row at a time from
 // an inverted index (term → sentences using it) instead of pair by pair over maps. Each cosine
 // is still summed in the order of the plain pairwise definition (see cosinesWith), so the
 // speed-ups cannot flip a near-tie.
+import { grown } from "./collections";
 import { isCaption } from "./signals";
 import { contentTerms, wordCount } from "./text";
 import type { DedupedArticle, Paragraph, SummarySentence } from "./types";
@@ -35,26 +36,19 @@ const REDUNDANT = 0.3;
 const LEXRANK_FLOOR = 0.1;
 /** Weight of term coverage next to the centrality/support/lead score. */
 const COVERAGE_WEIGHT = 0.2;
-/** Looser bounds used only when the strict ones leave the summary under two sentences or minWords. */
-const REDUNDANT_FALLBACK = 0.35;
+/** Extra words allowed only when the word cap would leave the summary under two sentences or minWords. */
 const SLACK_WORDS = 10;
 const CANDIDATE_BUDGET = 240;
 const MIN_PER_ARTICLE = 3;
 const MAX_PER_ARTICLE = 12;
 
-/** Corpus statistics the scorer needs: how many articles use each term. */
-export interface TermStats {
-  df: Map<string, number>;
-  documents: number;
-}
-
 /**
- * What termStats learns in passing that summarize reuses: term ids with their df and idf, and
- * the term ids of every article's leading sentences (4 bytes a term, about 6 MB for 10,000
- * articles). Kept beside the stats, not in them, so TermStats stays plain data; stats made
- * some other way just summarize without it.
+ * Corpus statistics the scorer needs, made by termStats: how many original articles use each
+ * term (df, idf by term id), and the term ids of every article's leading sentences, so
+ * summarize does not tokenize them again (4 bytes a term, about 6 MB for 10,000 articles).
  */
-interface TermIndex {
+export interface TermStats {
+  documents: number;
   ids: Map<string, number>;
   /** By term id. */
   df: Int32Array;
@@ -86,11 +80,7 @@ class IntBuffer {
   length = 0;
 
   push(value: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Int32Array(2 * this.length);
-      grown.set(this.values);
-      this.values = grown;
-    }
+    if (this.length === this.values.length) this.values = grown(this.values, 2 * this.length);
     this.values[this.length++] = value;
   }
 
@@ -99,24 +89,20 @@ class IntBuffer {
   }
 }
 
-const termIndexes = new WeakMap<TermStats, TermIndex>();
-
 function idf(df: number, documents: number): number {
   return Math.log((documents + 1) / (df + 0.5)) + 1;
 }
 
 export function termStats(articles: DedupedArticle[]): TermStats {
   const ids = new Map<string, number>();
-  const terms: string[] = [];
   const df: number[] = [];
   const lastDocument: number[] = []; // counts a term once per article without a Set per article
   let documents = 0;
   const count = (term: string): number => {
     let id = ids.get(term);
     if (id === undefined) {
-      id = terms.length;
+      id = ids.size;
       ids.set(term, id);
-      terms.push(term);
       df.push(0);
       lastDocument.push(0);
     }
@@ -156,21 +142,17 @@ export function termStats(articles: DedupedArticle[]): TermStats {
     }
     leads.set(article, { paragraphs: article.paragraphs, first, sentences: leadBounds.length - first - 1 });
   }
-  const stats: TermStats = { df: new Map(), documents };
-  const index: TermIndex = {
+  const stats: TermStats = {
+    documents,
     ids,
     df: Int32Array.from(df),
-    idf: new Float64Array(terms.length),
+    idf: new Float64Array(ids.size),
     leads,
     leadTerms: leadTerms.toArray(),
     leadBounds: leadBounds.toArray(),
-    local: new Int32Array(terms.length).fill(-1),
+    local: new Int32Array(ids.size).fill(-1),
   };
-  terms.forEach((term, id) => {
-    stats.df.set(term, df[id]);
-    index.idf[id] = idf(df[id], documents);
-  });
-  termIndexes.set(stats, index);
+  for (let id = 0; id < ids.size; id++) stats.idf[id] = idf(df[id], documents);
   return stats;
 }
 
@@ -205,12 +187,7 @@ const OPENS_WITH_REFERENCE =
 // A short opening phrase, then a pronoun subject: "On Monday, he said", "As a substitute, that authority".
 const REFERENCE_AFTER_OPENER = /^[^,]{1,30},\s+(?:he|she|they|it|this|that|these|those|his|her|their|its)\b/i;
 
-/** Can a reader understand this sentence without its neighbours? */
-export function isSelfContained(sentence: string): boolean {
-  return selfContained(sentence, wordCount(sentence));
-}
-
-/** isSelfContained for a sentence whose words are already counted. */
+/** Can a reader understand this sentence (of `words` words) without its neighbours? */
 function selfContained(sentence: string, words: number): boolean {
   if (words < 8 || words > 55) return false;
   if (!/[.!]["'\u201D\u2019)]?$/.test(sentence)) return false; // headlines, questions, fragments
@@ -229,15 +206,12 @@ class Vocabulary {
   /** By story term id: how many corpus articles use the term, and its idf. */
   readonly df: number[] = [];
   readonly idf: number[] = [];
-  /** Corpus ids given story ids, to clear the index's scratch after the story. */
+  /** Corpus ids given story ids, to clear the stats' scratch after the story. */
   private readonly corpusIds: number[] = [];
-  /** Terms the index does not know (every term when there is no index). */
+  /** Terms no counted article uses (a duplicate's own words): df 0. */
   private readonly unindexed = new Map<string, number>();
 
-  constructor(
-    private readonly stats: TermStats,
-    private readonly index: TermIndex | undefined,
-  ) {}
+  constructor(private readonly stats: TermStats) {}
 
   get size(): number {
     return this.df.length;
@@ -248,53 +222,52 @@ class Vocabulary {
    * them; else undefined.
    */
   keptTerms(article: DedupedArticle, sentence: number): number[] | undefined {
-    const index = this.index;
-    const lead = index?.leads.get(article);
+    const { stats } = this;
+    const lead = stats.leads.get(article);
     if (!lead || lead.paragraphs !== article.paragraphs || sentence >= lead.sentences) return undefined;
     const ids: number[] = [];
     const bound = lead.first + sentence;
-    for (let p = index!.leadBounds[bound]; p < index!.leadBounds[bound + 1]; p++) ids.push(this.fromCorpus(index!.leadTerms[p]));
+    for (let p = stats.leadBounds[bound]; p < stats.leadBounds[bound + 1]; p++) ids.push(this.fromCorpus(stats.leadTerms[p]));
     return ids;
   }
 
   private fromCorpus(corpusId: number): number {
-    const index = this.index!;
-    let id = index.local[corpusId];
+    const { stats } = this;
+    let id = stats.local[corpusId];
     if (id < 0) {
       id = this.df.length;
-      index.local[corpusId] = id;
+      stats.local[corpusId] = id;
       this.corpusIds.push(corpusId);
-      this.df.push(index.df[corpusId]);
-      this.idf.push(index.idf[corpusId]);
+      this.df.push(stats.df[corpusId]);
+      this.idf.push(stats.idf[corpusId]);
     }
     return id;
   }
 
   id(term: string): number {
-    const corpusId = this.index?.ids.get(term);
+    const corpusId = this.stats.ids.get(term);
     if (corpusId !== undefined) return this.fromCorpus(corpusId);
     let id = this.unindexed.get(term);
     if (id === undefined) {
       id = this.df.length;
       this.unindexed.set(term, id);
-      const df = this.stats.df.get(term) ?? 0;
-      this.df.push(df);
-      this.idf.push(idf(df, this.stats.documents));
+      this.df.push(0);
+      this.idf.push(idf(0, this.stats.documents));
     }
     return id;
   }
 
   /** The story id of a term, without adding it. */
   find(term: string): number | undefined {
-    const corpusId = this.index?.ids.get(term);
+    const corpusId = this.stats.ids.get(term);
     if (corpusId === undefined) return this.unindexed.get(term);
-    const id = this.index!.local[corpusId];
+    const id = this.stats.local[corpusId];
     return id < 0 ? undefined : id;
   }
 
-  /** Leave the index's scratch clean for the next story. */
+  /** Leave the stats' scratch clean for the next story. */
   release(): void {
-    for (const corpusId of this.corpusIds) this.index!.local[corpusId] = -1;
+    for (const corpusId of this.corpusIds) this.stats.local[corpusId] = -1;
   }
 }
 
@@ -433,7 +406,7 @@ export function summarize(
   stats: TermStats,
   options: SummaryOptions = DEFAULT_SUMMARY_OPTIONS,
 ): SummarySentence[] {
-  const vocabulary = new Vocabulary(stats, termIndexes.get(stats));
+  const vocabulary = new Vocabulary(stats);
   try {
     return summarizeWith(articles, vocabulary, options);
   } finally {
@@ -480,11 +453,7 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
   for (let i = 0, edges = 0; i < n; i++) {
     cosinesWith(vectors, i, scratch);
     const { forward, backward } = scratch;
-    if (neighbours.length < edges + n) {
-      const grown = new Int32Array(2 * neighbours.length + n);
-      grown.set(neighbours);
-      neighbours = grown;
-    }
+    if (neighbours.length < edges + n) neighbours = grown(neighbours, 2 * neighbours.length + n);
     let sum = 0;
     for (let k = 0; k < n; ) {
       const article = articleOf[k];
@@ -553,6 +522,7 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
   const inPool = new Uint8Array(n).fill(1);
   const chosen: number[] = [];
   const toChosen: Float64Array[] = []; // toChosen[c][i] = cosine(i, chosen[c])
+  const fromChosen = new Map<number, Float64Array>(); // chosen sentence → cosine(it, every candidate)
   let words = 0;
   const pick = (maxWords: number, done: () => boolean) => {
     while (chosen.length < options.maxSentences && !done()) {
@@ -574,6 +544,7 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
       chosen.push(best);
       cosinesWith(vectors, best, scratch);
       toChosen.push(scratch.backward.slice());
+      fromChosen.set(best, scratch.forward.slice());
       words += wordsOf(best);
       for (let p = vectors.start[best]; p < vectors.start[best + 1]; p++) covered[vectors.terms[p]] = 1;
       inPool[best] = 0;
@@ -586,10 +557,7 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
   pick(options.maxWords + SLACK_WORDS, () => words >= options.minWords && chosen.length >= 2);
   // Read in story order: earlier articles first, each article's sentences in their own order.
   chosen.sort((a, b) => candidates[a].article - candidates[b].article || candidates[a].position - candidates[b].position);
-  return chosen.map((i) => {
-    cosinesWith(vectors, i, scratch);
-    return { text: candidates[i].text, articles: statingArticles(i, scratch.forward, candidates, articles) };
-  });
+  return chosen.map((i) => ({ text: candidates[i].text, articles: statingArticles(i, fromChosen.get(i)!, candidates, articles) }));
 }
 
 /**
