@@ -2,14 +2,14 @@
 // status and reason it must give, and proof that the corpus did not change. Then the good
 // paths: upload, list (paged), rebuild, delete. The token is the test-only ADMIN_TOKEN set in
 // vitest.config.ts; "no token configured" runs the same app with a copy of env without it.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { app } from "../src/app";
 import { MAX_UPLOAD_BYTES, checkArticleKey, parseAuthorization, tokensMatch } from "../src/security";
-import { clearStorage, r2Keys } from "./helpers";
+// `call` goes through the deployed entry point (the Worker's own fetch, with the configured secret).
+import { BASE, clearStorage, get as call, r2Keys } from "./helpers";
 
-const BASE = "http://localhost:8787";
 const TOKEN = env.ADMIN_TOKEN ?? "";
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
 const TEXT = { "Content-Type": "text/plain; charset=utf-8" };
@@ -36,9 +36,6 @@ const QUAKE = [
   "No deaths were reported, and a tsunami warning was lifted after an hour.",
   "",
 ].join("\n");
-
-/** Through the deployed entry point (the Worker's own fetch, with the configured secret). */
-const call = (path: string, init?: RequestInit) => exports.default.fetch(new Request(BASE + path, init));
 
 /** Through the Hono app in this isolate, with any env: for the "no secret configured" cases. */
 const callWith = (bindings: Partial<Env>, path: string, init?: RequestInit) => app.request(path, init, bindings);

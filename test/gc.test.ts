@@ -5,7 +5,7 @@
 // once it is neither. Outputs share blobs across builds (a constant style.css, a digest.json that
 // flips between two values), so deleting a blob a kept build still uses shows up as a missing key.
 // KV is listed after each step and compared with exactly the keys the kept builds need.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { rebuild } from "../src/rebuild";
 import {
@@ -19,10 +19,7 @@ import {
   type Manifest,
   type OutputFile,
 } from "../src/storage/published";
-import { SEEDS, clearStorage, instrument, kvKeys, putArticles } from "./helpers";
-
-const BASE = "http://localhost:8787";
-const get = (path: string) => exports.default.fetch(new Request(BASE + path));
+import { SEEDS, clearStorage, get, instrument, kvKeys, putArticles } from "./helpers";
 
 const MINUTE = 60_000;
 const START = Date.parse("2024-08-01T00:00:00Z");

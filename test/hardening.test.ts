@@ -3,12 +3,10 @@
 // the rest still publish, with no executable markup in any page and feeds that still parse.
 // Then property-based tests: random text and bytes through ingest/clean and the whole
 // build + render never throw (except RejectedFileError) and never produce broken outputs.
-import { createExecutionContext, createScheduledController } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { beforeEach, describe, expect, it } from "vitest";
-import worker from "../src/index";
 import { clean } from "../src/pipeline/clean";
 import { buildDigest } from "../src/pipeline/build";
 import { MAX_ARTICLE_BYTES, RejectedFileError, ingest } from "../src/pipeline/ingest";
@@ -18,15 +16,9 @@ import { FEED_ITEMS } from "../src/render/feeds";
 import { renderSite, type RenderedFile } from "../src/render/index";
 import { listCorpus } from "../src/storage/corpus";
 import { readBlob, readManifest, readPointer, type Manifest } from "../src/storage/published";
-import { SEEDS, clearStorage, instrument } from "./helpers";
+import { BASE, SEEDS, clearStorage, get, instrument, runCron } from "./helpers";
 
-const BASE = "http://localhost:8787";
-const get = (path: string, init?: RequestInit) => exports.default.fetch(new Request(BASE + path, init));
 const enc = (text: string) => new TextEncoder().encode(text);
-
-async function runCron(): Promise<void> {
-  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/15 * * * *" }), env, createExecutionContext());
-}
 
 interface DigestJson {
   stories: { id: string; url: string; title: string; articles: { id: string; path: string; title: string; duplicateOf: string | null }[] }[];

@@ -1,7 +1,20 @@
 // Shared test set-up for the workerd tests: the seed corpus, storage listing and resets, and
 // instrumented bindings for counting or failing storage calls.
 /// <reference types="vite/client" />
-import { env } from "cloudflare:workers";
+import { createExecutionContext, createScheduledController } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import worker from "../src/index";
+
+/** The local origin the Worker's SITE_URL points at in tests. */
+export const BASE = "http://localhost:8787";
+
+/** A request through the deployed entry point (the Worker's own fetch, with its bindings and secret). */
+export const get = (path: string, init?: RequestInit): Promise<Response> => exports.default.fetch(new Request(BASE + path, init));
+
+/** One run of the cron trigger through the Worker's scheduled handler. */
+export async function runCron(): Promise<void> {
+  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/15 * * * *" }), env, createExecutionContext());
+}
 
 const seedTexts = import.meta.glob("../corpus/*.{txt,md}", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
 

@@ -1,17 +1,12 @@
 // HTTP as feed readers and browsers use it: validators, 304s, HEAD, CORS, errors.
-import { createExecutionContext, createScheduledController } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import worker from "../src/index";
-import { SEEDS, clearStorage, putArticles } from "./helpers";
-
-const get = (path: string, init?: RequestInit) => exports.default.fetch(new Request("http://localhost:8787" + path, init));
+import { SEEDS, clearStorage, get, putArticles, runCron } from "./helpers";
 
 describe("HTTP caching and errors", () => {
   beforeAll(async () => {
     await clearStorage();
     await putArticles(SEEDS);
-    await worker.scheduled(createScheduledController(), env, createExecutionContext());
+    await runCron();
   });
 
   it.each(["/", "/rss.xml", "/atom.xml", "/feed.json", "/digest.json"])("%s carries a strong ETag, Last-Modified and cache headers", async (path) => {

@@ -1,14 +1,9 @@
 // Story identity over time: ids survive rebuilds, upload order, new sources and a removed
 // founder; the publish guard holds back a build that would lose most stories.
-import { createExecutionContext, createScheduledController } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import worker from "../src/index";
 import { rebuild } from "../src/rebuild";
-import { SEEDS, clearStorage, putArticles } from "./helpers";
-
-const get = (path: string) => exports.default.fetch(new Request("http://localhost:8787" + path));
-const cron = () => worker.scheduled(createScheduledController(), env, createExecutionContext());
+import { SEEDS, clearStorage, get, putArticles, runCron } from "./helpers";
 
 interface Published {
   stories: { id: string; updated: string | null; articles: { id: string; path: string }[] }[];
@@ -32,7 +27,7 @@ describe("story ids", () => {
   // observable by the pipeline: this checks that a rebuild from scratch gives the same ids.
   it("stay the same across a forced rebuild and a rebuild from scratch", async () => {
     await putArticles({ ...SEEDS, ...EVENTS });
-    await cron();
+    await runCron();
     const first = await digest();
     await rebuild(env, { force: true });
     expect((await digest()).stories.map((s) => s.id).sort()).toEqual(first.stories.map((s) => s.id).sort());
@@ -40,20 +35,20 @@ describe("story ids", () => {
     await clearStorage();
     const reversed = Object.fromEntries(Object.entries({ ...SEEDS, ...EVENTS }).reverse());
     await putArticles(reversed);
-    await cron();
+    await runCron();
     expect((await digest()).stories.map((s) => s.id).sort()).toEqual(first.stories.map((s) => s.id).sort());
   });
 
   it("stay the same when a story gains a source, whose arrival moves the story's updated date", async () => {
     await putArticles({ ...SEEDS, ...EVENTS });
-    await cron();
+    await runCron();
     const before = storyOf(await digest(), "events/quake.txt");
     await new Promise((resolve) => setTimeout(resolve, 1100));
     await putArticles({
       "events/quake-followup.txt":
         "Chile earthquake: power restored in Antofagasta\n\nPower was restored on Saturday to most of the 40,000 homes in Antofagasta that lost it when a magnitude 7.1 earthquake struck off northern Chile on Friday, officials said.\n",
     });
-    await cron();
+    await runCron();
     const after = storyOf(await digest(), "events/quake-followup.txt");
     expect(after.id).toBe(before.id);
     expect(after.articles.map((a) => a.path)).toContain("events/quake.txt");
@@ -62,11 +57,11 @@ describe("story ids", () => {
 
   it("stay the same when the founding article of a story is removed", async () => {
     await putArticles({ ...SEEDS, ...EVENTS });
-    await cron();
+    await runCron();
     const story = storyOf(await digest(), Object.keys(SEEDS)[0]);
     const founder = story.articles[0].path;
     await env.CORPUS.delete(founder);
-    await cron();
+    await runCron();
     const remaining = story.articles.find((a) => a.path !== founder)!.path;
     const after = storyOf(await digest(), remaining);
     expect(after.id).toBe(story.id);
@@ -79,10 +74,10 @@ describe("publish guard", () => {
 
   it("keeps the live digest when a build would drop most stories, until an operator allows it", async () => {
     await putArticles(EVENTS);
-    await cron();
+    await runCron();
     expect((await digest()).stories.length).toBe(5);
     for (const key of Object.keys(EVENTS).slice(1)) await env.CORPUS.delete(key);
-    await cron();
+    await runCron();
     expect((await digest()).stories.length).toBe(5);
     const health = (await (await get("/healthz")).json()) as { lastError: { message: string } | null };
     expect(health.lastError?.message).toMatch(/publish guard/);

@@ -1,18 +1,10 @@
 // End to end inside workerd: seeds in R2 → scheduled() → every route as a reader meets it.
-import { createExecutionContext, createScheduledController } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { XMLParser } from "fast-xml-parser";
 import { beforeEach, describe, expect, it } from "vitest";
-import worker from "../src/index";
 import { rebuild } from "../src/rebuild";
-import { SEEDS, clearStorage, instrument, putArticles, snapshotKv } from "./helpers";
+import { BASE, SEEDS, clearStorage, get, instrument, putArticles, runCron, snapshotKv } from "./helpers";
 
-const BASE = "http://localhost:8787";
-const get = (path: string, init?: RequestInit) => exports.default.fetch(new Request(BASE + path, init));
-
-async function runCron(): Promise<void> {
-  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/15 * * * *" }), env, createExecutionContext());
-}
 
 interface DigestJson {
   version: number;
