@@ -93,7 +93,16 @@ function entityTerms(text: string): string[] {
   return out;
 }
 
-type TermCounts = Map<string, number>;
+/**
+ * One article's raw term weights over vocabulary ids, in the order weightedTerms found the
+ * terms (norms are summed in that order, so results do not depend on how ids were handed
+ * out), with the positions that list them by ascending id.
+ */
+interface TermCounts {
+  ids: Int32Array;
+  counts: Float64Array;
+  byId: Int32Array;
+}
 
 /** A unit-length (or summed) sparse vector over interned term ids, ids ascending. */
 interface SparseVector {
@@ -105,14 +114,38 @@ interface SparseVector {
 class Vocabulary {
   private ids = new Map<string, number>();
   readonly terms: string[] = [];
+  /** By id: 1 for a name or number term ("@…", "#…"), which options.entityWeight scales. */
+  readonly entity: number[] = [];
   id(term: string): number {
     let id = this.ids.get(term);
     if (id === undefined) {
       id = this.terms.length;
       this.ids.set(term, id);
       this.terms.push(term);
+      this.entity.push(term.startsWith("@") || term.startsWith("#") ? 1 : 0);
     }
     return id;
+  }
+
+  /** An article's term weights (from weightedTerms) as ids. */
+  counts(weights: Map<string, number>): TermCounts {
+    const ids = new Int32Array(weights.size);
+    const counts = new Float64Array(weights.size);
+    let k = 0;
+    for (const [term, count] of weights) {
+      ids[k] = this.id(term);
+      counts[k++] = count;
+    }
+    const byId = new Int32Array(ids.length);
+    for (let p = 0; p < byId.length; p++) byId[p] = p;
+    byId.sort((x, y) => ids[x] - ids[y]);
+    return { ids, counts, byId };
+  }
+  private sharedCounts = new Int32Array(0);
+  /** A zeroed count per term id, shared like the probe; hand it back zeroed. */
+  termScratch(): Int32Array {
+    if (this.sharedCounts.length < this.terms.length) this.sharedCounts = new Int32Array(this.terms.length);
+    return this.sharedCounts;
   }
   private sharedProbe: DenseProbe | null = null;
   /** One dense scratch array for all products over this vocabulary (allocating one per group would churn memory). */
@@ -123,17 +156,6 @@ class Vocabulary {
 }
 
 const EMPTY_VECTOR: SparseVector = { ids: new Int32Array(0), weights: new Float64Array(0) };
-
-function sparseFrom(entries: [number, number][]): SparseVector {
-  entries.sort((x, y) => x[0] - y[0]);
-  const ids = new Int32Array(entries.length);
-  const weights = new Float64Array(entries.length);
-  entries.forEach(([id, w], k) => {
-    ids[k] = id;
-    weights[k] = w;
-  });
-  return { ids, weights };
-}
 
 function dot(a: SparseVector, b: SparseVector): number {
   let sum = 0;
@@ -211,8 +233,8 @@ function leadText(article: DedupedArticle): string {
 }
 
 /** Raw term weights for one article: headline and lead weighted up, body once. */
-function weightedTerms(article: DedupedArticle, options: ClusterOptions): TermCounts {
-  const counts: TermCounts = new Map();
+function weightedTerms(article: DedupedArticle, options: ClusterOptions): Map<string, number> {
+  const counts = new Map<string, number>();
   const add = (terms: string[], weight: number): void => {
     if (weight <= 0) return;
     for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + weight);
@@ -231,28 +253,41 @@ function weightedTerms(article: DedupedArticle, options: ClusterOptions): TermCo
 }
 
 function tfidfVectors(termCounts: TermCounts[], options: ClusterOptions, vocabulary: Vocabulary): SparseVector[] {
-  const df = new Map<string, number>();
-  for (const counts of termCounts) for (const term of counts.keys()) df.set(term, (df.get(term) ?? 0) + 1);
+  const df = vocabulary.termScratch();
+  for (const { ids } of termCounts) for (let k = 0; k < ids.length; k++) df[ids[k]]++;
   const n = termCounts.length + (options.idfPrior ?? 0);
-  return termCounts.map((counts) => {
-    const entries: [number, number][] = [];
+  let raw = new Float64Array(64);
+  const vectors = termCounts.map(({ ids, counts, byId }) => {
+    if (raw.length < ids.length) raw = new Float64Array(2 * ids.length);
     let norm = 0;
-    for (const [term, count] of counts) {
+    let kept = 0;
+    for (let k = 0; k < ids.length; k++) {
+      const count = counts[k];
+      raw[k] = 0;
       if (count <= 0) continue;
-      const idf = Math.log((n + 1) / ((df.get(term) ?? 0) + 0.5));
-      const boost = term.startsWith("@") || term.startsWith("#") ? options.entityWeight : 1;
+      const idf = Math.log((n + 1) / (df[ids[k]] + 0.5));
+      const boost = vocabulary.entity[ids[k]] ? options.entityWeight : 1;
       // Sublinear tf: a word used once scores 1, so a headline word (weight 2) outweighs it
       // but ten repetitions in a long article do not drown the rest.
       const tf = count >= 1 ? 1 + Math.log(count) : count;
       const weight = tf * Math.max(idf, 0.1) * boost;
       if (weight <= 0) continue;
-      entries.push([vocabulary.id(term), weight]);
+      raw[k] = weight;
       norm += weight * weight;
+      kept++;
     }
     norm = Math.sqrt(norm) || 1;
-    for (const entry of entries) entry[1] /= norm;
-    return sparseFrom(entries);
+    const vector = { ids: new Int32Array(kept), weights: new Float64Array(kept) };
+    for (let p = 0, out = 0; p < byId.length; p++) {
+      const k = byId[p];
+      if (raw[k] <= 0) continue;
+      vector.ids[out] = ids[k];
+      vector.weights[out++] = raw[k] / norm;
+    }
+    return vector;
   });
+  for (const { ids } of termCounts) for (let k = 0; k < ids.length; k++) df[ids[k]] = 0;
+  return vectors;
 }
 
 const DAY_MS = 86_400_000;
@@ -509,8 +544,8 @@ function averageLinkage(
 export function cluster(articles: DedupedArticle[], options: ClusterOptions = DEFAULT_CLUSTER_OPTIONS): number[][] {
   const byId = new Map(articles.map((article, index) => [article.id, index]));
   const originals = articles.map((_, i) => i).filter((i) => articles[i].duplicateOf === null || !byId.has(articles[i].duplicateOf!));
-  const counts = originals.map((i) => weightedTerms(articles[i], options));
   const vocabulary = new Vocabulary();
+  const counts = originals.map((i) => vocabulary.counts(weightedTerms(articles[i], options)));
   const vectors = tfidfVectors(counts, options, vocabulary);
   const times = originals.map((i) => publishedTime(articles[i]));
   const edges = neighbourEdges(vectors, times, options, vocabulary);
