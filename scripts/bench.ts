@@ -6,8 +6,8 @@
 //   npm run bench -- --quick              1,000 only
 //   options: --seed <n> (42)  --out <file> (bench/results.json)  --no-bundle  --no-peer  --no-incremental
 //
-// Every measurement that allocates runs in a fresh child process (node --expose-gc via tsx)
-// with a time budget, so peaks do not mix and a slow size is recorded as "timeout" instead
+// Every measurement that allocates runs in a fresh child process (node --expose-gc) with a
+// time budget, so peaks do not mix and a slow size is recorded as "timeout" instead
 // of hanging the run. Targets are printed with pass/fail; nothing is asserted.
 //
 // Memory: the build is synchronous, so no sampler in the same thread can fire during it. The
@@ -33,7 +33,8 @@ import type { CleanArticle, CorpusFile, Digest } from "../src/pipeline/types";
 import { renderSite } from "../src/render/index";
 import { goldLabels, synthCorpus, toCorpusFiles, type SynthArticle } from "./synth";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+// Children run from a bundle in a temporary folder, so the parent tells them where the project is.
+const ROOT = process.env.BENCH_ROOT ?? resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SCRIPT = fileURLToPath(import.meta.url);
 const ALL_SIZES = [1000, 10000, 50000];
 const PEER_SIZES = [1000, 10000];
@@ -674,12 +675,40 @@ function gcPeak(log: string): ChildOutcome<unknown>["heap"] {
   };
 }
 
-function runChild<T>(task: string, size: number, seed: number, budgetSec: number): Promise<ChildOutcome<T>> {
+/**
+ * This script bundled into one ES module, as wrangler's esbuild bundles the Worker, for the
+ * children to run: the pipeline is timed as it ships. Under tsx each module is a CommonJS
+ * wrapper where every read of an imported binding is an accessor call, which doubled the time
+ * of hashing loops that read an imported constant per character.
+ */
+let childScript: Promise<string> | null = null;
+function bundledScript(): Promise<string> {
+  childScript ??= (async () => {
+    const { build } = await import("esbuild");
+    const outfile = join(mkdtempSync(join(tmpdir(), "bench-bundle-")), "bench.mjs");
+    await build({
+      entryPoints: [SCRIPT],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      logLevel: "warning",
+      // CommonJS dependencies inside an ES module bundle still call require for Node built-ins.
+      banner: { js: 'import { createRequire as __benchRequire } from "node:module"; const require = __benchRequire(import.meta.url);' },
+    });
+    return outfile;
+  })();
+  return childScript;
+}
+
+async function runChild<T>(task: string, size: number, seed: number, budgetSec: number): Promise<ChildOutcome<T>> {
+  const script = await bundledScript();
   const outFile = join(mkdtempSync(join(tmpdir(), "bench-")), "result.json");
   const started = performance.now();
   return new Promise((resolvePromise) => {
-    const args = ["--expose-gc", ...(task === "build" ? ["--trace-gc"] : []), "--import", "tsx", SCRIPT, "--child", task, "--size", String(size), "--seed", String(seed), "--child-out", outFile];
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const args = ["--expose-gc", ...(task === "build" ? ["--trace-gc"] : []), script, "--child", task, "--size", String(size), "--seed", String(seed), "--child-out", outFile];
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, BENCH_ROOT: ROOT }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => {
@@ -870,7 +899,7 @@ async function main(args: Args): Promise<void> {
 
   const results = {
     machine: { ...machine, loadAverageAtEnd: loadavg().map((x) => round(x, 2)), durationSec: Math.round((Date.now() - started.getTime()) / 1000) },
-    config: { sizes: args.sizes, seed: args.seed, buildBudgetsSec: BUILD_BUDGET_SEC, note: "each task in a fresh `node --expose-gc --import tsx` child; peak heap from --trace-gc, peak RSS from VmHWM reset before the build" },
+    config: { sizes: args.sizes, seed: args.seed, buildBudgetsSec: BUILD_BUDGET_SEC, note: "each task in a fresh `node --expose-gc` child running this script bundled by esbuild (as wrangler bundles the Worker); peak heap from --trace-gc, peak RSS from VmHWM reset before the build" },
     builds,
     peers,
     incremental,
