@@ -310,6 +310,20 @@ function publishedTime(article: DedupedArticle): number | null {
 }
 
 /**
+ * Positions of a vector's LOOKUP_TERMS heaviest terms, heaviest first, ties in term order.
+ * Finds the cut-off weight first so only the kept few are sorted by the full order.
+ */
+function strongestTerms(vector: SparseVector, vocabulary: Vocabulary): number[] {
+  const { ids, weights } = vector;
+  const before = (x: number, y: number): number => weights[y] - weights[x] || (vocabulary.terms[ids[x]] < vocabulary.terms[ids[y]] ? -1 : 1);
+  const all = Array.from(ids.keys());
+  if (all.length <= LOOKUP_TERMS) return all.sort(before);
+  const cutoff = weights.slice().sort()[weights.length - LOOKUP_TERMS];
+  const kept = all.filter((k) => weights[k] >= cutoff).sort(before);
+  return kept.slice(0, LOOKUP_TERMS);
+}
+
+/**
  * Sparse similarity graph: each article's strongest terms are looked up in an inverted
  * index of everyone's strongest terms. Candidates are ranked by what those terms share,
  * the best CANDIDATES are scored exactly, and each article keeps its best NEIGHBOURS.
@@ -318,49 +332,77 @@ function publishedTime(article: DedupedArticle): number | null {
  */
 function neighbourEdges(vectors: SparseVector[], times: (number | null)[], options: ClusterOptions, vocabulary: Vocabulary): [number, number, number][] {
   const n = vectors.length;
-  const tops = vectors.map((vector) => {
-    const order = Array.from(vector.ids.keys()).sort(
-      (x, y) => vector.weights[y] - vector.weights[x] || (vocabulary.terms[vector.ids[x]] < vocabulary.terms[vector.ids[y]] ? -1 : 1),
-    );
-    return order.slice(0, LOOKUP_TERMS).map((k) => [vector.ids[k], vector.weights[k]] as const);
-  });
-  const postings = new Map<number, { docs: number[]; weights: number[] }>();
-  tops.forEach((terms, doc) => {
-    for (const [id, weight] of terms) {
-      let posting = postings.get(id);
-      if (!posting) postings.set(id, (posting = { docs: [], weights: [] }));
-      posting.docs.push(doc);
-      posting.weights.push(weight);
+  // Each article's LOOKUP_TERMS strongest terms (ties by term), strongest first, one article
+  // after another; then the same entries as postings by term id, articles ascending.
+  const topStart = new Int32Array(n + 1);
+  const topIds = new Int32Array(n * LOOKUP_TERMS);
+  const topWeights = new Float64Array(n * LOOKUP_TERMS);
+  for (let doc = 0; doc < n; doc++) {
+    const order = strongestTerms(vectors[doc], vocabulary);
+    const at = topStart[doc];
+    for (let k = 0; k < order.length; k++) {
+      topIds[at + k] = vectors[doc].ids[order[k]];
+      topWeights[at + k] = vectors[doc].weights[order[k]];
     }
-  });
+    topStart[doc + 1] = at + order.length;
+  }
+  // Postings are numbered by lookup term (first use), not by vocabulary id: the per-story
+  // passes look up a few hundred terms out of a corpus-wide vocabulary.
+  const termOf = vocabulary.termScratch(); // vocabulary id → lookup term + 1
+  const looked: number[] = []; // vocabulary id by lookup term
+  for (let p = 0; p < topStart[n]; p++) {
+    if (termOf[topIds[p]] === 0) termOf[topIds[p]] = looked.push(topIds[p]);
+    topIds[p] = termOf[topIds[p]] - 1;
+  }
+  for (const id of looked) termOf[id] = 0;
+  const lookupTerms = looked.length;
+  const postingStart = new Int32Array(lookupTerms + 1);
+  for (let p = 0; p < topStart[n]; p++) postingStart[topIds[p] + 1]++;
+  for (let t = 0; t < lookupTerms; t++) postingStart[t + 1] += postingStart[t];
+  const fill = postingStart.slice(0, lookupTerms);
+  const postingDocs = new Int32Array(topStart[n]);
+  const postingWeights = new Float64Array(topStart[n]);
+  for (let doc = 0; doc < n; doc++) {
+    for (let p = topStart[doc]; p < topStart[doc + 1]; p++) {
+      const slot = fill[topIds[p]]++;
+      postingDocs[slot] = doc;
+      postingWeights[slot] = topWeights[p];
+    }
+  }
   const edges = new Map<number, number>();
   const seen = new Int32Array(n).fill(-1);
   const shared = new Float64Array(n);
   const probe = vocabulary.probe();
+  const similarity = new Float64Array(n);
   for (let doc = 0; doc < n; doc++) {
     let candidates: number[] = [];
-    for (const [id, weight] of tops[doc]) {
-      const posting = postings.get(id)!;
-      if (posting.docs.length > MAX_POSTING) continue;
-      for (let k = 0; k < posting.docs.length; k++) {
-        const other = posting.docs[k];
+    for (let p = topStart[doc]; p < topStart[doc + 1]; p++) {
+      const id = topIds[p];
+      const weight = topWeights[p];
+      if (postingStart[id + 1] - postingStart[id] > MAX_POSTING) continue;
+      for (let q = postingStart[id]; q < postingStart[id + 1]; q++) {
+        const other = postingDocs[q];
         if (other === doc) continue;
         if (seen[other] !== doc) {
           seen[other] = doc;
           shared[other] = 0;
           candidates.push(other);
         }
-        shared[other] += weight * posting.weights[k];
+        shared[other] += weight * postingWeights[q];
       }
     }
     if (candidates.length > CANDIDATES) candidates = strongest(candidates, shared, CANDIDATES);
     probe.load(vectors[doc]);
-    const scored = candidates
-      .map((other) => [other, probe.dot(vectors[other]) * dateAgreement(times[doc], times[other], options.dateScaleDays)] as const)
-      .filter(([, s]) => s > 0.02)
-      .sort((x, y) => y[1] - x[1] || x[0] - y[0])
-      .slice(0, NEIGHBOURS);
-    for (const [other, s] of scored) edges.set(Math.min(doc, other) * n + Math.max(doc, other), s);
+    const scored: number[] = [];
+    for (const other of candidates) {
+      similarity[other] = probe.dot(vectors[other]) * dateAgreement(times[doc], times[other], options.dateScaleDays);
+      if (similarity[other] > 0.02) scored.push(other);
+    }
+    scored.sort((x, y) => similarity[y] - similarity[x] || x - y);
+    for (let k = 0; k < Math.min(NEIGHBOURS, scored.length); k++) {
+      const other = scored[k];
+      edges.set(Math.min(doc, other) * n + Math.max(doc, other), similarity[other]);
+    }
   }
   probe.clear();
   return [...edges.entries()].sort((x, y) => x[0] - y[0]).map(([key, s]) => [Math.floor(key / n), key % n, s]);
