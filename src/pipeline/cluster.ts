@@ -66,6 +66,14 @@ function isHeadlineCase(words: string[]): boolean {
   return long.filter((w) => /^\p{Lu}/u.test(w)).length / long.length >= 0.6;
 }
 
+/**
+ * Capitalized in English but not names: days and months say when, and outlets date an event
+ * each their own way ("Tuesday", "yesterday", "Dec. 16"), so as names they only add noise.
+ */
+const CALENDAR_WORDS: ReadonlySet<string> = new Set(
+  "monday tuesday wednesday thursday friday saturday sunday january february march april june july august september october november december".split(" "),
+);
+
 /** Terms a reader would use to tell events apart: names (capitalized words mid-sentence) and numbers. */
 function entityTerms(text: string): string[] {
   const out: string[] = [];
@@ -85,7 +93,9 @@ function entityTerms(text: string): string[] {
         return;
       }
       if (!namesByCase || index === 0 || !/^\p{Lu}/u.test(word)) return;
-      for (const part of word.toLowerCase().split(/[-.]/)) {
+      const lower = word.toLowerCase();
+      if (CALENDAR_WORDS.has(lower)) return;
+      for (const part of lower.split(/[-.]/)) {
         if (part.length >= 2 && !STOPWORDS.has(part)) out.push("@" + stem(part));
       }
     });
