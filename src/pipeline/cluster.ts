@@ -12,7 +12,11 @@ import { appendTo } from "./collections";
 export interface ClusterOptions {
   /** Average-link similarity at or above which two groups are one story. */
   threshold: number;
-  /** Extra weight of a name or number over an ordinary word. */
+  /**
+   * Weight of a name or number term. A name is also an ordinary word ("Salazar" gives both
+   * "salazar" and "@salazar"), so below 1 it still counts more than a plain word, without
+   * letting names shared by two events of one kind (a place, a team) outvote everything else.
+   */
   entityWeight: number;
   /** Weight of headline terms, relative to a body occurrence. */
   titleWeight: number;
@@ -38,7 +42,7 @@ export interface ClusterOptions {
 
 export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
   threshold: 0.15,
-  entityWeight: 1,
+  entityWeight: 0.7,
   titleWeight: 2,
   leadWeight: 1,
   idfPrior: 10,
