@@ -12,7 +12,11 @@ import { appendTo } from "./collections";
 export interface ClusterOptions {
   /** Average-link similarity at or above which two groups are one story. */
   threshold: number;
-  /** Extra weight of a name or number over an ordinary word. */
+  /**
+   * Weight of a name or number term. A name is also an ordinary word ("Salazar" gives both
+   * "salazar" and "@salazar"), so below 1 it still counts more than a plain word, without
+   * letting names shared by two events of one kind (a place, a team) outvote everything else.
+   */
   entityWeight: number;
   /** Weight of headline terms, relative to a body occurrence. */
   titleWeight: number;
@@ -38,7 +42,7 @@ export interface ClusterOptions {
 
 export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
   threshold: 0.15,
-  entityWeight: 1,
+  entityWeight: 0.7,
   titleWeight: 2,
   leadWeight: 1,
   idfPrior: 10,
@@ -66,6 +70,14 @@ function isHeadlineCase(words: string[]): boolean {
   return long.filter((w) => /^\p{Lu}/u.test(w)).length / long.length >= 0.6;
 }
 
+/**
+ * Capitalized in English but not names: days and months say when, and outlets date an event
+ * each their own way ("Tuesday", "yesterday", "Dec. 16"), so as names they only add noise.
+ */
+const CALENDAR_WORDS: ReadonlySet<string> = new Set(
+  "monday tuesday wednesday thursday friday saturday sunday january february march april june july august september october november december".split(" "),
+);
+
 /** Terms a reader would use to tell events apart: names (capitalized words mid-sentence) and numbers. */
 function entityTerms(text: string): string[] {
   const out: string[] = [];
@@ -85,7 +97,9 @@ function entityTerms(text: string): string[] {
         return;
       }
       if (!namesByCase || index === 0 || !/^\p{Lu}/u.test(word)) return;
-      for (const part of word.toLowerCase().split(/[-.]/)) {
+      const lower = word.toLowerCase();
+      if (CALENDAR_WORDS.has(lower)) return;
+      for (const part of lower.split(/[-.]/)) {
         if (part.length >= 2 && !STOPWORDS.has(part)) out.push("@" + stem(part));
       }
     });
