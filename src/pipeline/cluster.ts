@@ -7,7 +7,7 @@
 // graph, so a group only grows when most of its members agree. Copies follow their original.
 import { STOPWORDS, contentTerms, normalizeText, splitSentences, stem } from "./text";
 import type { DedupedArticle } from "./types";
-import { appendTo } from "./collections";
+import { appendTo, grown } from "./collections";
 
 export interface ClusterOptions {
   /** Average-link similarity at or above which two groups are one story. */
@@ -141,20 +141,31 @@ class Vocabulary {
     return id;
   }
 
-  /** An article's term weights (from weightedTerms) as ids. */
-  counts(weights: Map<string, number>): TermCounts {
-    const ids = new Int32Array(weights.size);
-    const counts = new Float64Array(weights.size);
-    let k = 0;
-    for (const [term, count] of weights) {
-      ids[k] = this.id(term);
-      counts[k++] = count;
+  private slotOf = new Int32Array(0);
+  /** Term lists, each with its weight, summed per term: the terms in order of first use. */
+  counts(lists: [terms: string[], weight: number][]): TermCounts {
+    const ids: number[] = [];
+    const counts: number[] = [];
+    for (const [terms, weight] of lists) {
+      if (weight <= 0) continue;
+      for (const term of terms) {
+        const id = this.id(term);
+        if (this.slotOf.length <= id) this.slotOf = grown(this.slotOf, 2 * (id + 1));
+        const slot = this.slotOf[id];
+        if (slot === 0) {
+          ids.push(id);
+          this.slotOf[id] = counts.push(weight);
+        }
+        else counts[slot - 1] += weight;
+      }
     }
+    for (const id of ids) this.slotOf[id] = 0;
     const byId = new Int32Array(ids.length);
     for (let p = 0; p < byId.length; p++) byId[p] = p;
     byId.sort((x, y) => ids[x] - ids[y]);
-    return { ids, counts, byId };
+    return { ids: Int32Array.from(ids), counts: Float64Array.from(counts), byId };
   }
+
   private sharedCounts = new Int32Array(0);
   /** A zeroed count per term id, shared like the probe; hand it back zeroed. */
   termScratch(): Int32Array {
@@ -247,23 +258,19 @@ function leadText(article: DedupedArticle): string {
 }
 
 /** Raw term weights for one article: headline and lead weighted up, body once. */
-function weightedTerms(article: DedupedArticle, options: ClusterOptions): Map<string, number> {
-  const counts = new Map<string, number>();
-  const add = (terms: string[], weight: number): void => {
-    if (weight <= 0) return;
-    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + weight);
-  };
+function weightedTerms(article: DedupedArticle, options: ClusterOptions, vocabulary: Vocabulary): TermCounts {
   // A title made from the lead would count the lead twice over.
   const titleWeight = article.titleFromLead ? 0 : options.titleWeight;
   const body = article.paragraphs.map((p) => p.text).join("\n");
   const lead = leadText(article);
-  add(contentTerms(article.title), titleWeight);
-  add(entityTerms(article.title), titleWeight);
-  add(contentTerms(lead), options.leadWeight);
-  add(entityTerms(lead), options.leadWeight);
-  add(contentTerms(body), 1);
-  add(entityTerms(body), 1);
-  return counts;
+  return vocabulary.counts([
+    [titleWeight > 0 ? contentTerms(article.title) : [], titleWeight],
+    [titleWeight > 0 ? entityTerms(article.title) : [], titleWeight],
+    [contentTerms(lead), options.leadWeight],
+    [entityTerms(lead), options.leadWeight],
+    [contentTerms(body), 1],
+    [entityTerms(body), 1],
+  ]);
 }
 
 function tfidfVectors(termCounts: TermCounts[], options: ClusterOptions, vocabulary: Vocabulary): SparseVector[] {
@@ -601,7 +608,7 @@ export function cluster(articles: DedupedArticle[], options: ClusterOptions = DE
   const byId = new Map(articles.map((article, index) => [article.id, index]));
   const originals = articles.map((_, i) => i).filter((i) => articles[i].duplicateOf === null || !byId.has(articles[i].duplicateOf!));
   const vocabulary = new Vocabulary();
-  const counts = originals.map((i) => vocabulary.counts(weightedTerms(articles[i], options)));
+  const counts = originals.map((i) => weightedTerms(articles[i], options, vocabulary));
   const vectors = tfidfVectors(counts, options, vocabulary);
   const times = originals.map((i) => publishedTime(articles[i]));
   const edges = neighbourEdges(vectors, times, options, vocabulary);
