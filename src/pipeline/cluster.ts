@@ -65,9 +65,18 @@ const CANDIDATES = 100;
  * word is capitalized, so capitals do not mark names.
  */
 function isHeadlineCase(words: string[]): boolean {
-  const long = words.filter((w) => w.length >= 4 && /^\p{L}/u.test(w));
-  if (long.length < 3) return false;
-  return long.filter((w) => /^\p{Lu}/u.test(w)).length / long.length >= 0.6;
+  let long = 0;
+  let capitalized = 0;
+  for (const word of words) {
+    if (word.length < 4) continue;
+    const first = word.charCodeAt(0);
+    // ASCII decided by code, the rest by Unicode class (the per-word regexes were most of the cost).
+    const upper = first < 0x80 ? first >= 0x41 && first <= 0x5a : /^\p{Lu}/u.test(word);
+    if (!(upper || (first < 0x80 ? first >= 0x61 && first <= 0x7a : /^\p{L}/u.test(word)))) continue;
+    long++;
+    if (upper) capitalized++;
+  }
+  return long >= 3 && capitalized / long >= 0.6;
 }
 
 /**
