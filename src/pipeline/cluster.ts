@@ -358,7 +358,8 @@ function strongestTerms(vector: SparseVector, vocabulary: Vocabulary): number[] 
  * index of everyone's strongest terms. Candidates are ranked by what those terms share,
  * the best CANDIDATES are scored exactly, and each article keeps its best NEIGHBOURS.
  * Work per article is bounded by LOOKUP_TERMS × MAX_POSTING plus CANDIDATES exact
- * products, so the whole is O(n).
+ * products, so the whole is O(n). Edges are [i, j, dot product] with i < j, ascending; the
+ * product is exact (the same sum as dot(), so the linkage need not compute it again).
  */
 function neighbourEdges(vectors: SparseVector[], times: (number | null)[], options: ClusterOptions, vocabulary: Vocabulary): [number, number, number][] {
   const n = vectors.length;
@@ -404,6 +405,7 @@ function neighbourEdges(vectors: SparseVector[], times: (number | null)[], optio
   const shared = new Float64Array(n);
   const probe = vocabulary.probe();
   const similarity = new Float64Array(n);
+  const product = new Float64Array(n);
   for (let doc = 0; doc < n; doc++) {
     let candidates: number[] = [];
     for (let p = topStart[doc]; p < topStart[doc + 1]; p++) {
@@ -425,13 +427,14 @@ function neighbourEdges(vectors: SparseVector[], times: (number | null)[], optio
     probe.load(vectors[doc]);
     const scored: number[] = [];
     for (const other of candidates) {
-      similarity[other] = probe.dot(vectors[other]) * dateAgreement(times[doc], times[other], options.dateScaleDays);
+      product[other] = probe.dot(vectors[other]);
+      similarity[other] = product[other] * dateAgreement(times[doc], times[other], options.dateScaleDays);
       if (similarity[other] > 0.02) scored.push(other);
     }
     scored.sort((x, y) => similarity[y] - similarity[x] || x - y);
     for (let k = 0; k < Math.min(NEIGHBOURS, scored.length); k++) {
       const other = scored[k];
-      edges.set(Math.min(doc, other) * n + Math.max(doc, other), similarity[other]);
+      edges.set(Math.min(doc, other) * n + Math.max(doc, other), product[other]);
     }
   }
   probe.clear();
@@ -548,8 +551,7 @@ function averageLinkage(
   const version = new Array<number>(n).fill(0);
   /** Group → (adjacent group → dot product of their sums). */
   const adjacent = Array.from({ length: n }, () => new Map<number, number>());
-  for (const [i, j] of edges) {
-    const product = dot(vectors[i], vectors[j]);
+  for (const [i, j, product] of edges) {
     adjacent[i].set(j, product);
     adjacent[j].set(i, product);
   }
