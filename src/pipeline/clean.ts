@@ -276,9 +276,25 @@ function dropRepeatedSentences(paragraphs: AnalyzedParagraph[], numbers: TermNum
   for (const paragraph of paragraphs) {
     const sentences: string[] = [];
     for (const sentence of paragraph.sentences) if (!dropped[x++]) sentences.push(sentence);
-    if (sentences.length > 0) out.push({ text: sentences.join(" "), sentences });
+    if (sentences.length > 0) out.push(joinSentences(sentences));
   }
   return out;
+}
+
+/**
+ * The paragraph that is these sentences joined by spaces. The sentences are re-cut from the
+ * joined text: slices share its characters, so an article's text is held once, not twice
+ * (nor the text it was split from a third time, which slices of it would keep alive).
+ */
+export function joinSentences(sentences: string[]): Paragraph {
+  const text = sentences.join(" ");
+  let at = 0;
+  const slices = sentences.map((sentence) => {
+    const slice = text.slice(at, at + sentence.length);
+    at += sentence.length + 1;
+    return slice;
+  });
+  return { text, sentences: slices };
 }
 
 const LEADING_CLAUSE = /^(?:in|after|before|as|with|amid|following|during|despite|while|although|ahead of|according to|on|at|for|in an? [\w-]+ (?:move|bid|step|effort))\b[^,]{3,120},\s+/i;

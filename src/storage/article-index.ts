@@ -5,6 +5,7 @@
 // only the shards whose entries changed. The index is a cache of pure results: losing it,
 // or two rebuilds overwriting each other's shards, costs re-analysis, never a wrong digest.
 import { ANALYSIS_VERSION } from "../pipeline/build";
+import { joinSentences } from "../pipeline/clean";
 import { hash32 } from "../pipeline/text";
 import type { FileAnalysis, Paragraph } from "../pipeline/types";
 
@@ -41,7 +42,7 @@ function packParagraph(paragraph: Paragraph): StoredParagraph {
 }
 
 function unpackParagraph(stored: StoredParagraph): Paragraph {
-  return Array.isArray(stored) ? { text: stored.join(" "), sentences: stored } : stored;
+  return Array.isArray(stored) ? joinSentences(stored) : stored;
 }
 
 function pack(entry: IndexEntry): unknown {
