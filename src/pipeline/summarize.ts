@@ -555,9 +555,33 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
   // one-sentence digest. Never a looser redundancy bound: when every other sentence restates
   // the lead, one sentence is the honest summary.
   pick(options.maxWords + SLACK_WORDS, () => words >= options.minWords && chosen.length >= 2);
-  // Read in story order: earlier articles first, each article's sentences in their own order.
-  chosen.sort((a, b) => candidates[a].article - candidates[b].article || candidates[a].position - candidates[b].position);
+  readingOrder(chosen, candidates);
   return chosen.map((i) => ({ text: candidates[i].text, articles: statingArticles(i, fromChosen.get(i)!, candidates, articles) }));
+}
+
+/**
+ * Puts the chosen sentences (in the order chosen, the best first) in reading order, in
+ * place: the order chosen, as a news lead puts what matters first and the name before the
+ * epithet ("Rep. Elijah E. Cummings died", then "Cummings, who ..."), except that sentences
+ * of one article keep that article's order among themselves, since a later one may lean on an
+ * earlier one. (Story order, earlier articles first, read worse and scored lower on NeuS:
+ * ROUGE-L 0.264 against 0.268.)
+ */
+function readingOrder(chosen: number[], candidates: Candidate[]): void {
+  const byArticle = new Map<number, number[]>();
+  for (const c of chosen) {
+    const own = byArticle.get(candidates[c].article);
+    if (own) own.push(c);
+    else byArticle.set(candidates[c].article, [c]);
+  }
+  for (const own of byArticle.values()) own.sort((a, b) => candidates[a].position - candidates[b].position);
+  const used = new Map<number, number>();
+  for (let k = 0; k < chosen.length; k++) {
+    const article = candidates[chosen[k]].article;
+    const next = used.get(article) ?? 0;
+    used.set(article, next + 1);
+    chosen[k] = byArticle.get(article)![next];
+  }
 }
 
 /**
