@@ -1,8 +1,8 @@
 // Stage 5, summarize: a multi-document extractive summary per story. Sentences (the first few
 // of each source, so work stays bounded) are scored by centrality (LexRank), cross-source
 // support and lead position, filtered for self-containedness, and chosen greedily (MMR plus
-// coverage of what most sources agree on) under a word budget, never two that state the same
-// fact. Each chosen sentence lists every article that states it; copies state what their
+// coverage of what most sources agree on, and the calendar day they agree on) under a word
+// budget, never two that state the same fact. Each chosen sentence lists every article that states it; copies state what their
 // original states.
 //
 // Speed: every build summarizes every story, so the work is kept near linear. termStats reads
@@ -12,6 +12,7 @@
 // is still summed in the order of the plain pairwise definition (see cosinesWith), so the
 // speed-ups cannot flip a near-tie.
 import { grown } from "./collections";
+import { calendarDays } from "./dates";
 import { isCaption } from "./signals";
 import { contentTerms, wordCount } from "./text";
 import type { DedupedArticle, Paragraph, SummarySentence } from "./types";
@@ -36,6 +37,12 @@ const REDUNDANT = 0.3;
 const LEXRANK_FLOOR = 0.1;
 /** Weight of term coverage next to the centrality/support/lead score. */
 const COVERAGE_WEIGHT = 0.2;
+/**
+ * Bonus, past the first sentence, for stating a calendar day that two or more sources print
+ * and the summary does not state yet. The size of the whole coverage term: a dated sentence
+ * beats one that is merely more central or earlier in its article, not one that says far more.
+ */
+const DATE_BONUS = 0.2;
 /** Extra words allowed only when the word cap would leave the summary under two sentences or minWords. */
 const SLACK_WORDS = 10;
 const CANDIDATE_BUDGET = 240;
@@ -505,6 +512,23 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
   };
   const gainNorm = Math.max(...candidates.map((_, i) => gain(i))) || 1;
 
+  // When: a calendar day that two or more sources print ("July 28", "28 July") dates the story
+  // for a reader who comes to it later, where "on Sunday" or "tentatively scheduled for July"
+  // does not. The first sentence is chosen for what happened; after it, a sentence stating
+  // such a day that the summary does not state yet earns DATE_BONUS (once per day).
+  const days = candidates.map((c) => calendarDays(c.text));
+  const daySources = new Map<string, Set<number>>();
+  days.forEach((own, i) => {
+    for (const day of own) {
+      const articles = daySources.get(day) ?? new Set<number>();
+      articles.add(candidates[i].article);
+      daySources.set(day, articles);
+    }
+  });
+  const statedDays = new Set<string>();
+  const dating = (i: number) =>
+    chosen.length > 0 && days[i].some((day) => daySources.get(day)!.size >= 2 && !statedDays.has(day)) ? DATE_BONUS : 0;
+
   // The pool is the self-contained sentences, or every sentence when none is. Word counts and
   // the self-containedness check (the costliest step per sentence) are made only for
   // sentences that would otherwise be chosen.
@@ -532,7 +556,7 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
         if (!inPool[i]) continue;
         const redundancy = toChosen.reduce((m, similarity) => Math.max(m, similarity[i]), 0);
         if (redundancy >= REDUNDANT) continue; // says what a chosen sentence says
-        const value = 0.75 * scores[i] - 0.25 * redundancy + COVERAGE_WEIGHT * (gain(i) / gainNorm);
+        const value = 0.75 * scores[i] - 0.25 * redundancy + COVERAGE_WEIGHT * (gain(i) / gainNorm) + dating(i);
         if (value <= bestValue + 1e-12) continue;
         if (chosen.length > 0 && words + wordsOf(i) > maxWords) continue;
         if (!onlySelfContained || eligible(i)) {
@@ -546,6 +570,7 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
       toChosen.push(scratch.backward.slice());
       fromChosen.set(best, scratch.forward.slice());
       words += wordsOf(best);
+      for (const day of days[best]) statedDays.add(day);
       for (let p = vectors.start[best]; p < vectors.start[best + 1]; p++) covered[vectors.terms[p]] = 1;
       inPool[best] = 0;
     }
