@@ -94,3 +94,23 @@ function normalizeOffset(offset: string | undefined): string {
 export function toRfc3339(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
+
+// A day of the month with a capitalized month name either side ("July 28", "28 July", "Sept. 30").
+const MONTH_WORD = "(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\.?";
+const CALENDAR_DAY = new RegExp(`\\b(?:${MONTH_WORD}\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b|(\\d{1,2})(?:st|nd|rd|th)?\\s+${MONTH_WORD}(?![a-z]))`, "g");
+
+/**
+ * The calendar days a sentence names ("July 28", "28 July", "Jan. 5"), as "month-day" keys,
+ * so two outlets that print one day differently agree. Month names must be capitalized
+ * ("may" is a verb); a number outside 1–31 is no day.
+ */
+export function calendarDays(text: string): string[] {
+  const days: string[] = [];
+  if (!/\d/.test(text)) return days;
+  for (const m of text.matchAll(CALENDAR_DAY)) {
+    const month = monthNumber(m[1] ?? m[4]);
+    const day = Number(m[2] ?? m[3]);
+    if (month > 0 && day >= 1 && day <= 31) days.push(`${month}-${day}`);
+  }
+  return days;
+}

@@ -1,8 +1,8 @@
 // Stage 5, summarize: a multi-document extractive summary per story. Sentences (the first few
 // of each source, so work stays bounded) are scored by centrality (LexRank), cross-source
 // support and lead position, filtered for self-containedness, and chosen greedily (MMR plus
-// coverage of what most sources agree on) under a word budget, never two that state the same
-// fact. Each chosen sentence lists every article that states it; copies state what their
+// coverage of what most sources agree on, and the calendar day they agree on) under a word
+// budget, never two that state the same fact. Each chosen sentence lists every article that states it; copies state what their
 // original states.
 //
 // Speed: every build summarizes every story, so the work is kept near linear. termStats reads
@@ -12,6 +12,7 @@
 // is still summed in the order of the plain pairwise definition (see cosinesWith), so the
 // speed-ups cannot flip a near-tie.
 import { grown } from "./collections";
+import { calendarDays } from "./dates";
 import { isCaption } from "./signals";
 import { contentTerms, wordCount } from "./text";
 import type { DedupedArticle, Paragraph, SummarySentence } from "./types";
@@ -21,7 +22,7 @@ export interface SummaryOptions {
   minWords: number;
   /** Stop adding sentences once this is reached (human digest blurbs run ~55 words). */
   targetWords: number;
-  /** Hard cap, except that a single first sentence may run longer. */
+  /** Hard cap, except that a single first sentence may run longer (and see SLACK_WORDS, BIG_STORY_SOURCES). */
   maxWords: number;
   maxSentences: number;
 }
@@ -36,8 +37,23 @@ const REDUNDANT = 0.3;
 const LEXRANK_FLOOR = 0.1;
 /** Weight of term coverage next to the centrality/support/lead score. */
 const COVERAGE_WEIGHT = 0.2;
+/**
+ * Bonus, past the first sentence, for stating a calendar day that two or more sources print
+ * and the summary does not state yet. The size of the whole coverage term: a dated sentence
+ * beats one that is merely more central or earlier in its article, not one that says far more.
+ */
+const DATE_BONUS = 0.2;
 /** Extra words allowed only when the word cap would leave the summary under two sentences or minWords. */
 const SLACK_WORDS = 10;
+/**
+ * A story this many sources or more tell has more that they agree on than two sentences hold
+ * (NeuS gives three outlets a story; the seed corpus five): it may run 2 × SLACK_WORDS over
+ * the cap for one more sentence, but only for one whose coverage gain is still at least
+ * BIG_STORY_GAIN of the best first sentence's. A restatement of a chosen sentence, or a
+ * generic one, covers little anew and gets no room.
+ */
+const BIG_STORY_SOURCES = 4;
+const BIG_STORY_GAIN = 0.3;
 const CANDIDATE_BUDGET = 240;
 const MIN_PER_ARTICLE = 3;
 const MAX_PER_ARTICLE = 12;
@@ -505,6 +521,23 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
   };
   const gainNorm = Math.max(...candidates.map((_, i) => gain(i))) || 1;
 
+  // When: a calendar day that two or more sources print ("July 28", "28 July") dates the story
+  // for a reader who comes to it later, where "on Sunday" or "tentatively scheduled for July"
+  // does not. The first sentence is chosen for what happened; after it, a sentence stating
+  // such a day that the summary does not state yet earns DATE_BONUS (once per day).
+  const days = candidates.map((c) => calendarDays(c.text));
+  const daySources = new Map<string, Set<number>>();
+  days.forEach((own, i) => {
+    for (const day of own) {
+      const articles = daySources.get(day) ?? new Set<number>();
+      articles.add(candidates[i].article);
+      daySources.set(day, articles);
+    }
+  });
+  const statedDays = new Set<string>();
+  const dating = (i: number) =>
+    chosen.length > 0 && days[i].some((day) => daySources.get(day)!.size >= 2 && !statedDays.has(day)) ? DATE_BONUS : 0;
+
   // The pool is the self-contained sentences, or every sentence when none is. Word counts and
   // the self-containedness check (the costliest step per sentence) are made only for
   // sentences that would otherwise be chosen.
@@ -524,6 +557,7 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
   const toChosen: Float64Array[] = []; // toChosen[c][i] = cosine(i, chosen[c])
   const fromChosen = new Map<number, Float64Array>(); // chosen sentence → cosine(it, every candidate)
   let words = 0;
+  let minGain = 0;
   const pick = (maxWords: number, done: () => boolean) => {
     while (chosen.length < options.maxSentences && !done()) {
       let best = -1;
@@ -532,9 +566,11 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
         if (!inPool[i]) continue;
         const redundancy = toChosen.reduce((m, similarity) => Math.max(m, similarity[i]), 0);
         if (redundancy >= REDUNDANT) continue; // says what a chosen sentence says
-        const value = 0.75 * scores[i] - 0.25 * redundancy + COVERAGE_WEIGHT * (gain(i) / gainNorm);
+        const covering = gain(i);
+        const value = 0.75 * scores[i] - 0.25 * redundancy + COVERAGE_WEIGHT * (covering / gainNorm) + dating(i);
         if (value <= bestValue + 1e-12) continue;
         if (chosen.length > 0 && words + wordsOf(i) > maxWords) continue;
+        if (covering < minGain) continue;
         if (!onlySelfContained || eligible(i)) {
           bestValue = value;
           best = i;
@@ -546,6 +582,7 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
       toChosen.push(scratch.backward.slice());
       fromChosen.set(best, scratch.forward.slice());
       words += wordsOf(best);
+      for (const day of days[best]) statedDays.add(day);
       for (let p = vectors.start[best]; p < vectors.start[best + 1]; p++) covered[vectors.terms[p]] = 1;
       inPool[best] = 0;
     }
@@ -555,9 +592,40 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
   // one-sentence digest. Never a looser redundancy bound: when every other sentence restates
   // the lead, one sentence is the honest summary.
   pick(options.maxWords + SLACK_WORDS, () => words >= options.minWords && chosen.length >= 2);
-  // Read in story order: earlier articles first, each article's sentences in their own order.
-  chosen.sort((a, b) => candidates[a].article - candidates[b].article || candidates[a].position - candidates[b].position);
+  // A big story: room for one more sentence, only for one that brings much of what the
+  // sources agree on and the summary lacks (a restatement covers little anew).
+  if (sources >= BIG_STORY_SOURCES && chosen.length < options.maxSentences) {
+    minGain = BIG_STORY_GAIN * gainNorm;
+    const before = chosen.length;
+    pick(options.maxWords + 2 * SLACK_WORDS, () => chosen.length > before);
+  }
+  readingOrder(chosen, candidates);
   return chosen.map((i) => ({ text: candidates[i].text, articles: statingArticles(i, fromChosen.get(i)!, candidates, articles) }));
+}
+
+/**
+ * Puts the chosen sentences (in the order chosen, the best first) in reading order, in
+ * place: the order chosen, as a news lead puts what matters first and the name before the
+ * epithet ("Rep. Elijah E. Cummings died", then "Cummings, who ..."), except that sentences
+ * of one article keep that article's order among themselves, since a later one may lean on an
+ * earlier one. (Story order, earlier articles first, read worse and scored lower on NeuS:
+ * ROUGE-L 0.264 against 0.268.)
+ */
+function readingOrder(chosen: number[], candidates: Candidate[]): void {
+  const byArticle = new Map<number, number[]>();
+  for (const c of chosen) {
+    const own = byArticle.get(candidates[c].article);
+    if (own) own.push(c);
+    else byArticle.set(candidates[c].article, [c]);
+  }
+  for (const own of byArticle.values()) own.sort((a, b) => candidates[a].position - candidates[b].position);
+  const used = new Map<number, number>();
+  for (let k = 0; k < chosen.length; k++) {
+    const article = candidates[chosen[k]].article;
+    const next = used.get(article) ?? 0;
+    used.set(article, next + 1);
+    chosen[k] = byArticle.get(article)![next];
+  }
 }
 
 /**
