@@ -2,8 +2,8 @@
 // of each source, so work stays bounded) are scored by centrality (LexRank), cross-source
 // support and lead position, filtered for self-containedness, and chosen greedily (MMR plus
 // coverage of what most sources agree on, and the calendar day they agree on) under a word
-// budget, never two that state the same fact. Each chosen sentence lists every article that states it; copies state what their
-// original states.
+// budget, never two that state the same fact. Each chosen sentence lists every article that
+// states it; copies state what their original states.
 //
 // Speed: every build summarizes every story, so the work is kept near linear. termStats reads
 // each article once and keeps the term ids of its leading sentences (the only ones summarize
@@ -11,7 +11,7 @@
 // an inverted index (term → sentences using it) instead of pair by pair over maps. Each cosine
 // is still summed in the order of the plain pairwise definition (see cosinesWith), so the
 // speed-ups cannot flip a near-tie.
-import { grown } from "./collections";
+import { appendTo, grown } from "./collections";
 import { calendarDays } from "./dates";
 import { isCaption } from "./signals";
 import { contentTerms, wordCount } from "./text";
@@ -613,11 +613,7 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
  */
 function readingOrder(chosen: number[], candidates: Candidate[]): void {
   const byArticle = new Map<number, number[]>();
-  for (const c of chosen) {
-    const own = byArticle.get(candidates[c].article);
-    if (own) own.push(c);
-    else byArticle.set(candidates[c].article, [c]);
-  }
+  for (const c of chosen) appendTo(byArticle, candidates[c].article, c);
   for (const own of byArticle.values()) own.sort((a, b) => candidates[a].position - candidates[b].position);
   const used = new Map<number, number>();
   for (let k = 0; k < chosen.length; k++) {
