@@ -8,6 +8,7 @@
 import { STOPWORDS, contentTerms, normalizeText, splitSentences, stem } from "./text";
 import type { DedupedArticle } from "./types";
 import { appendTo, grown } from "./collections";
+import { isCalendarName } from "./dates";
 
 export interface ClusterOptions {
   /** Average-link similarity at or above which two groups are one story. */
@@ -79,14 +80,6 @@ function isHeadlineCase(words: string[]): boolean {
   return long >= 3 && capitalized / long >= 0.6;
 }
 
-/**
- * Capitalized in English but not names: days and months say when, and outlets date an event
- * each their own way ("Tuesday", "yesterday", "Dec. 16"), so as names they only add noise.
- */
-const CALENDAR_WORDS: ReadonlySet<string> = new Set(
-  "monday tuesday wednesday thursday friday saturday sunday january february march april june july august september october november december".split(" "),
-);
-
 /** Terms a reader would use to tell events apart: names (capitalized words mid-sentence) and numbers. */
 function entityTerms(text: string): string[] {
   const out: string[] = [];
@@ -107,7 +100,9 @@ function entityTerms(text: string): string[] {
       }
       if (!namesByCase || index === 0 || !/^\p{Lu}/u.test(word)) return;
       const lower = word.toLowerCase();
-      if (CALENDAR_WORDS.has(lower)) return;
+      // Days and months say when, and outlets date an event each their own way ("Tuesday",
+      // "yesterday", "Dec. 16"): as names they only add noise.
+      if (isCalendarName(lower)) return;
       for (const part of lower.split(/[-.]/)) {
         if (part.length >= 2 && !STOPWORDS.has(part)) out.push("@" + stem(part));
       }
@@ -164,8 +159,7 @@ class Vocabulary {
         if (slot === 0) {
           ids.push(id);
           this.slotOf[id] = counts.push(weight);
-        }
-        else counts[slot - 1] += weight;
+        } else counts[slot - 1] += weight;
       }
     }
     for (const id of ids) this.slotOf[id] = 0;
@@ -273,8 +267,8 @@ function weightedTerms(article: DedupedArticle, options: ClusterOptions, vocabul
   const body = article.paragraphs.map((p) => p.text).join("\n");
   const lead = leadText(article);
   return vocabulary.counts([
-    [titleWeight > 0 ? contentTerms(article.title) : [], titleWeight],
-    [titleWeight > 0 ? entityTerms(article.title) : [], titleWeight],
+    [contentTerms(article.title), titleWeight],
+    [entityTerms(article.title), titleWeight],
     [contentTerms(lead), options.leadWeight],
     [entityTerms(lead), options.leadWeight],
     [contentTerms(body), 1],

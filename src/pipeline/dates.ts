@@ -1,11 +1,13 @@
 // Dates as news pages print them ("July 29, 2024", "7:00 JST, July 29, 2024", "05/02/07, 9:00 PM PDT")
 // → RFC 3339 UTC. A date without a year is not a date here: we never invent one.
 
-const MONTHS: Record<string, number> = {
-  jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5, jun: 6, june: 6,
-  jul: 7, july: 7, aug: 8, august: 8, sep: 9, sept: 9, september: 9, oct: 10, october: 10, nov: 11, november: 11,
-  dec: 12, december: 12,
-};
+const MONTH_NAMES = "january february march april may june july august september october november december".split(" ");
+const WEEKDAY_NAMES = "monday tuesday wednesday thursday friday saturday sunday".split(" ");
+/** Month names and their abbreviations ("jan", "sept") → 1–12. */
+const MONTHS: Record<string, number> = { sept: 9 };
+MONTH_NAMES.forEach((name, i) => {
+  MONTHS[name] = MONTHS[name.slice(0, 3)] = i + 1;
+});
 
 // Offsets in minutes east of UTC for the zone names datelines use.
 const ZONES: Record<string, number> = {
@@ -84,6 +86,14 @@ function monthNumber(name: string): number {
   return MONTHS[name.toLowerCase().replace(/\.$/, "")] ?? 0;
 }
 
+/**
+ * A weekday or month name in full, lower-cased ("tuesday", "december"): capitalized in English
+ * but not a name. "may" is left out: it is also a name ("Theresa May").
+ */
+export function isCalendarName(word: string): boolean {
+  return word !== "may" && (WEEKDAY_NAMES.includes(word) || MONTH_NAMES.includes(word));
+}
+
 function normalizeOffset(offset: string | undefined): string {
   if (!offset) return "Z";
   if (offset === "Z") return "Z";
@@ -96,8 +106,9 @@ export function toRfc3339(date: Date): string {
 }
 
 // A day of the month with a capitalized month name either side ("July 28", "28 July", "Sept. 30").
-const MONTH_WORD = "(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\.?";
-const CALENDAR_DAY = new RegExp(`\\b(?:${MONTH_WORD}\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b|(\\d{1,2})(?:st|nd|rd|th)?\\s+${MONTH_WORD}(?![a-z]))`, "g");
+// MONTH_NAME with each alternative capitalized, matched case-sensitively ("may" is a verb).
+const CAPITALIZED_MONTH = MONTH_NAME.replace(/([(|])([a-z])/g, (_, before: string, letter: string) => before + letter.toUpperCase());
+const CALENDAR_DAY = new RegExp(`\\b(?:${CAPITALIZED_MONTH}\\s+${DAY}\\b|${DAY}\\s+${CAPITALIZED_MONTH}(?![a-z]))`, "g");
 
 /**
  * The calendar days a sentence names ("July 28", "28 July", "Jan. 5"), as "month-day" keys,
