@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { app } from "../src/app";
 import { MAX_UPLOAD_BYTES, checkArticleKey, parseAuthorization, tokensMatch } from "../src/security";
 // `call` goes through the deployed entry point (the Worker's own fetch, with the configured secret).
-import { BASE, clearStorage, get as call, r2Keys } from "./helpers";
+import { BASE, clearStorage, get as call, putArticles, r2Keys } from "./helpers";
 
 const TOKEN = env.ADMIN_TOKEN ?? "";
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
@@ -481,7 +481,7 @@ describe("the admin API doing its job", () => {
 
   it("pages the listing with ?limit= and ?cursor=", async () => {
     const keys = Array.from({ length: 7 }, (_, i) => `page/a${i}.txt`);
-    for (const key of keys) await env.CORPUS.put(key, ARTICLE);
+    await putArticles(Object.fromEntries(keys.map((key) => [key, ARTICLE])));
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;

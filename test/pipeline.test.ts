@@ -6,13 +6,17 @@ import { clean } from "../src/pipeline/clean";
 import { calendarDays, parseDate } from "../src/pipeline/dates";
 import { ingest } from "../src/pipeline/ingest";
 import { contentTerms, splitSentences } from "../src/pipeline/text";
-import { SEEDS } from "./helpers";
+import { BASE, SEEDS } from "./helpers";
 
 const inputs = import.meta.glob("./fixtures/ingest/*.{txt,md}", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
 const expected = import.meta.glob("./fixtures/ingest/*.expected.json", { import: "default", eager: true }) as Record<string, Record<string, unknown>>;
 const encode = (text: string) => new TextEncoder().encode(text);
 
 describe("ingest + clean fixtures", () => {
+  it("has an input beside every expectation", () => {
+    expect(Object.keys(inputs).length).toBeGreaterThan(0);
+    expect(Object.keys(inputs).map((path) => path.replace(/\.(txt|md)$/, ".expected.json")).sort()).toEqual(Object.keys(expected).sort());
+  });
   for (const [path, text] of Object.entries(inputs)) {
     const name = path.replace(/^.*\//, "");
     it(name, () => {
@@ -92,7 +96,7 @@ const BRIDGE: Record<string, string> = Object.fromEntries(
 const summaryOf = (texts: Record<string, string>) => {
   const files = Object.entries(texts).map(([path, text]) => ({ path, bytes: encode(text), entered: "2024-03-16T00:00:00Z" }));
   const digest = buildDigest(files, {
-    meta: { title: "t", description: "d", siteUrl: "http://localhost:8787", language: "en", ttlMinutes: 15 },
+    meta: { title: "t", description: "d", siteUrl: BASE, language: "en", ttlMinutes: 15 },
     generatedAt: "2024-03-16T00:00:00Z",
     fingerprint: "bridge",
   });
@@ -116,7 +120,7 @@ describe("summaries say when", () => {
 describe("the seed corpus, as a reader checks it", () => {
   const files = Object.entries(SEEDS).map(([path, text]) => ({ path, bytes: encode(text), entered: "2024-07-30T00:00:00Z" }));
   const digest = buildDigest(files, {
-    meta: { title: "t", description: "d", siteUrl: "http://localhost:8787", language: "en", ttlMinutes: 15 },
+    meta: { title: "t", description: "d", siteUrl: BASE, language: "en", ttlMinutes: 15 },
     generatedAt: "2024-07-30T00:00:00Z",
     fingerprint: "seeds",
   });

@@ -29,7 +29,8 @@ describe("story ids", () => {
     await putArticles({ ...SEEDS, ...EVENTS });
     await runCron();
     const first = await digest();
-    await rebuild(env, { force: true });
+    expect(first.stories).toHaveLength(6); // the seed story and five events
+    expect((await rebuild(env, { force: true })).status).toBe("published");
     expect((await digest()).stories.map((s) => s.id).sort()).toEqual(first.stories.map((s) => s.id).sort());
 
     await clearStorage();
