@@ -6,7 +6,7 @@ import { clean } from "./clean";
 import { cluster } from "./cluster";
 import { dedupe } from "./dedupe";
 import { RejectedFileError, ingest, isArticlePath } from "./ingest";
-import { summarize, termStats } from "./summarize";
+import { summarize, termStats, type TermStats } from "./summarize";
 import { contentTerms, hash64 } from "./text";
 import type { CleanArticle, CorpusFile, DedupedArticle, Digest, DigestMeta, FileAnalysis, Rejection, Story } from "./types";
 
@@ -135,7 +135,7 @@ export function inheritStoryIds(stories: Story[], previous: Record<string, strin
   }
 }
 
-function makeStory(members: DedupedArticle[], stats: ReturnType<typeof termStats>): Story {
+function makeStory(members: DedupedArticle[], stats: TermStats): Story {
   const articles = [...members].sort(byFirstSeen);
   const dates = articles.map(firstSeen).filter((d): d is string => d !== null).sort();
   const changes = articles.map((a) => a.entered ?? a.published).filter((d): d is string => d !== null).sort();

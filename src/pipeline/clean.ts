@@ -1,7 +1,7 @@
 // Stage 2, clean: drop page furniture (navigation runs, rankings, social links, credits,
 // captions), drop repeated paragraphs and sentences, split sentences, and settle a title:
 // the headline when there is one, else a short clause made from the lead.
-import { grown } from "./collections";
+import { appendTo, grown } from "./collections";
 import { copyrightHolder, isCaption, isDateline, isPunctuationOnly, isSectionMarker, isSocialLine } from "./signals";
 import { contentTerms, contentTermsAndKeyHash, letterDigitKey, splitSentences, STOPWORDS, wordCount, wordCountUpTo } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
@@ -226,14 +226,8 @@ function dropRepeatedSentences(paragraphs: AnalyzedParagraph[], numbers: TermNum
   const keyOf = (x: number): string => (keys[x] ??= letterDigitKey(texts[x]));
   const byHash = new Map<number, number[]>();
   for (let x = 0; x < texts.length; x++) {
-    const hash = hashes[x];
-    const earlier = byHash.get(hash);
-    if (earlier === undefined) {
-      byHash.set(hash, [x]);
-    } else {
-      if (earlier.some((y) => keyOf(y) === keyOf(x))) dropped[x] = 1;
-      earlier.push(x);
-    }
+    if (byHash.get(hashes[x])?.some((y) => keyOf(y) === keyOf(x))) dropped[x] = 1;
+    appendTo(byHash, hashes[x], x);
   }
   // Near repeats: compare each sentence only with sentences sharing its rarer terms (an
   // inverted index), so a long article costs about linear time, not all pairs.

@@ -5,12 +5,12 @@
 // news writing states the event there. Candidate neighbours come from an inverted index
 // (never all pairs); stories are formed by average-linkage agglomeration over that sparse
 // graph, so a group only grows when most of its members agree. Copies follow their original.
-import { STOPWORDS, contentTerms, normalizeText, splitSentences, stem } from "./text";
+import { STOPWORDS, contentTerms, normalizeText, stem } from "./text";
 import type { DedupedArticle } from "./types";
 import { appendTo, grown } from "./collections";
 import { isCalendarName } from "./dates";
 
-export interface ClusterOptions {
+interface ClusterOptions {
   /** Average-link similarity at or above which two groups are one story. */
   threshold: number;
   /**
@@ -41,7 +41,7 @@ export interface ClusterOptions {
   splitRatio: number;
 }
 
-export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
+const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
   threshold: 0.15,
   entityWeight: 0.7,
   titleWeight: 2,
@@ -252,7 +252,7 @@ class DenseProbe {
 function leadText(article: DedupedArticle): string {
   const sentences: string[] = [];
   for (const paragraph of article.paragraphs) {
-    for (const sentence of paragraph.sentences.length ? paragraph.sentences : splitSentences(paragraph.text)) {
+    for (const sentence of paragraph.sentences) {
       sentences.push(sentence);
       if (sentences.length >= 2) return sentences.join(" ");
     }
@@ -264,11 +264,12 @@ function leadText(article: DedupedArticle): string {
 function weightedTerms(article: DedupedArticle, options: ClusterOptions, vocabulary: Vocabulary): TermCounts {
   // A title made from the lead would count the lead twice over.
   const titleWeight = article.titleFromLead ? 0 : options.titleWeight;
+  const title = titleWeight > 0 ? article.title : "";
   const body = article.paragraphs.map((p) => p.text).join("\n");
   const lead = leadText(article);
   return vocabulary.counts([
-    [contentTerms(article.title), titleWeight],
-    [entityTerms(article.title), titleWeight],
+    [contentTerms(title), titleWeight],
+    [entityTerms(title), titleWeight],
     [contentTerms(lead), options.leadWeight],
     [entityTerms(lead), options.leadWeight],
     [contentTerms(body), 1],
@@ -279,7 +280,7 @@ function weightedTerms(article: DedupedArticle, options: ClusterOptions, vocabul
 function tfidfVectors(termCounts: TermCounts[], options: ClusterOptions, vocabulary: Vocabulary): SparseVector[] {
   const df = vocabulary.termScratch();
   for (const { ids } of termCounts) for (let k = 0; k < ids.length; k++) df[ids[k]]++;
-  const n = termCounts.length + (options.idfPrior ?? 0);
+  const n = termCounts.length + options.idfPrior;
   let raw = new Float64Array(64);
   const vectors = termCounts.map(({ ids, counts, byId }) => {
     if (raw.length < ids.length) raw = new Float64Array(2 * ids.length);

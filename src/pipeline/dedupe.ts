@@ -25,13 +25,13 @@ import { appendTo, grown } from "./collections";
  * swapped word breaks the pairs on both sides of it); different reports stay near 0.1–0.5
  * even when they quote the same press release.
  */
-export const MUTUAL_COVERAGE = 0.7;
+const MUTUAL_COVERAGE = 0.7;
 /**
  * A shorter text this much inside a longer one is a reprinted excerpt (a wire story cut to
  * fit). Stricter than MUTUAL_COVERAGE because one-sided containment is easier to reach by
  * chance: a short report that quotes a long release covers most of itself with the quote.
  */
-export const EXCERPT_COVERAGE = 0.9;
+const EXCERPT_COVERAGE = 0.9;
 /** Below this many words a text has no room to show it was copied rather than written alike. */
 const MIN_TOKENS = 12;
 /** A shingle shared by more documents than this is a stock phrase, not evidence of copying. */
@@ -47,14 +47,14 @@ const SKELETON_WORDS = 8;
 const SKELETON_MIN_KEPT = 3;
 
 /** What the alignment needs of a text. */
-export interface CopySignature {
+interface CopySignature {
   /** Number of word tokens. */
   length: number;
   /** Hash of each adjacent word pair, by position: the alignment's anchors. */
   pairs: Int32Array;
 }
 
-export function articleText(article: CleanArticle): string {
+function articleText(article: CleanArticle): string {
   return article.paragraphs.map((p) => p.text).join("\n");
 }
 
@@ -757,7 +757,6 @@ function radixPass(keys: Uint32Array, docs: Int32Array, toKeys: Uint32Array, toD
   }
 }
 
-/** A copy of `array` with room for `capacity` elements. */
 // ---------------------------------------------------------------------------------------
 // Originals
 

@@ -17,7 +17,7 @@ import { isCaption } from "./signals";
 import { contentTerms, wordCount } from "./text";
 import type { DedupedArticle, Paragraph, SummarySentence } from "./types";
 
-export interface SummaryOptions {
+interface SummaryOptions {
   /** Fewer words only when the story has nothing more to say. */
   minWords: number;
   /** Stop adding sentences once this is reached (human digest blurbs run ~55 words). */
@@ -27,7 +27,7 @@ export interface SummaryOptions {
   maxSentences: number;
 }
 
-export const DEFAULT_SUMMARY_OPTIONS: SummaryOptions = { minWords: 40, targetWords: 50, maxWords: 80, maxSentences: 4 };
+const DEFAULT_SUMMARY_OPTIONS: SummaryOptions = { minWords: 40, targetWords: 50, maxWords: 80, maxSentences: 4 };
 
 // Tuned on NeuS validation (three outlets per story, human reference summaries) with gold and
 // predicted clusters; the optimum is flat, so these are round values, not fitted ones.
