@@ -33,7 +33,7 @@ export const ANALYSIS_VERSION = 1;
  * reused until the file changes: that is what makes rebuilds incremental.
  */
 export function analyzeFile(file: CorpusFile, afterClean?: (article: CleanArticle) => void): FileAnalysis {
-  if (!isArticlePath(file.path)) return { path: file.path, article: null, rejected: "not an article: only .txt and .md files are read" };
+  if (!isArticlePath(file.path)) return { path: file.path, article: null, rejected: "not an article: only .txt, .md and .markdown files are read" };
   try {
     const article = clean(ingest(file));
     if (article.paragraphs.length === 0) throw new RejectedFileError("nothing left after removing boilerplate");

@@ -66,10 +66,10 @@ export async function readIndex(kv: KVNamespace): Promise<Map<string, IndexEntry
 }
 
 /** Rewrite the shards holding any of `touched` (keys added, changed or removed). */
-export async function writeIndex(kv: KVNamespace, index: Map<string, IndexEntry>, touched: Iterable<string>): Promise<number> {
+export async function writeIndex(kv: KVNamespace, index: Map<string, IndexEntry>, touched: Iterable<string>): Promise<void> {
   const shards = new Set<number>();
   for (const key of touched) shards.add(shardOf(key));
-  if (shards.size === 0) return 0;
+  if (shards.size === 0) return;
   const members = new Map<number, IndexEntry[]>();
   for (const shard of shards) members.set(shard, []);
   for (const entry of index.values()) members.get(shardOf(entry.key))?.push(entry);
@@ -81,5 +81,4 @@ export async function writeIndex(kv: KVNamespace, index: Map<string, IndexEntry>
       return kv.put(shardKey(shard), body);
     }),
   );
-  return shards.size;
 }

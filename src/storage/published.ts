@@ -152,9 +152,7 @@ export async function publishBuild(
 
 interface IndexedBuild {
   buildId: string;
-  /** When the build ran; null for a build found by listing KV (published before the index existed). */
-  builtAt: string | null;
-  /** builtAt of the build that replaced it as live; absent for the live build. */
+  /** When the build that replaced it as live ran; absent for the live build. */
   replacedAt?: string;
 }
 
@@ -209,8 +207,8 @@ async function collectGarbage(kv: KVNamespace, live: Manifest, previous: Manifes
     listed.add(entry.buildId);
     builds.push(entry.buildId === liveId || entry.replacedAt ? entry : { ...entry, replacedAt: now });
   };
-  add({ buildId: liveId, builtAt: now });
-  if (previous) add({ buildId: previous.record.buildId, builtAt: previous.record.builtAt, replacedAt: now });
+  add({ buildId: liveId });
+  if (previous) add({ buildId: previous.record.buildId, replacedAt: now });
   for (const entry of index.builds) add(entry);
 
   let adoptCursor = index.adoptCursor;
@@ -218,7 +216,7 @@ async function collectGarbage(kv: KVNamespace, live: Manifest, previous: Manifes
     // Builds published before the collector existed: their order is unknown, so each is treated as
     // replaced just now and kept for the full grace period.
     const page = await kv.list({ prefix: "build/", cursor: adoptCursor || undefined });
-    for (const key of page.keys) add({ buildId: key.name.slice("build/".length), builtAt: null, replacedAt: now });
+    for (const key of page.keys) add({ buildId: key.name.slice("build/".length), replacedAt: now });
     adoptCursor = page.list_complete ? undefined : page.cursor;
   }
 
