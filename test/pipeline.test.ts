@@ -1,11 +1,12 @@
 // Pure stages against fixture files (input and expected output side by side) and the seed
 // corpus as a reader checks it.
 import { describe, expect, it } from "vitest";
-import { buildDigest } from "../src/pipeline/build";
+import { buildDigest, inheritStoryIds } from "../src/pipeline/build";
 import { clean } from "../src/pipeline/clean";
 import { calendarDays, parseDate } from "../src/pipeline/dates";
 import { ingest } from "../src/pipeline/ingest";
 import { contentTerms, splitSentences } from "../src/pipeline/text";
+import type { Story } from "../src/pipeline/types";
 import { BASE, SEEDS } from "./helpers";
 
 const inputs = import.meta.glob("./fixtures/ingest/*.{txt,md}", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
@@ -189,5 +190,27 @@ describe("the seed corpus, as a reader checks it", () => {
   it("titles the story with a clean headline, not the spun copy's", () => {
     expect(story.articles.some((a) => a.title === story.title && !a.titleFromLead)).toBe(true);
     expect(story.title).not.toMatch(/Protection|Safety/);
+  });
+});
+
+describe("story ids across a split", () => {
+  const story = (id: string, articles: string[]) => ({ id, articles: articles.map((a) => ({ id: a })) }) as unknown as Story;
+
+  it("the larger part keeps the id, whichever part holds the founding article", () => {
+    // All three articles were story sX, founded by p; p now stands alone, and its own
+    // founder-derived id is sX again.
+    const alone = story("sX", ["p"]);
+    const larger = story("sNew", ["q", "r"]);
+    inheritStoryIds([alone, larger], { p: "sX", q: "sX", r: "sX" });
+    expect(larger.id).toBe("sX");
+    expect(alone.id).not.toBe("sX");
+    expect(alone.id).toMatch(/^s[0-9a-f]{12}$/);
+  });
+
+  it("a story with no article from the previous build keeps its founder's id", () => {
+    const kept = story("sA", ["a"]);
+    const fresh = story("sB", ["b"]);
+    inheritStoryIds([kept, fresh], { a: "sOld" });
+    expect([kept.id, fresh.id]).toEqual(["sOld", "sB"]);
   });
 });

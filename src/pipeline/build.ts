@@ -121,17 +121,20 @@ export function inheritStoryIds(stories: Story[], previous: Record<string, strin
     for (const [id, count] of votes) if (best === null || count > votes.get(best)!) best = id;
     return { story, id: best, votes: best ? votes.get(best)! : 0 };
   });
+  // Inherited ids first, strongest claim first; then the stories that inherited none take
+  // their founder's id, moved aside when a larger part of a split story holds it already.
   const taken = new Set<string>();
   const order = [...claims].sort((a, b) => b.votes - a.votes || (a.story.id < b.story.id ? -1 : 1));
+  const founded: Story[] = [];
   for (const claim of order) {
-    if (claim.id && !taken.has(claim.id)) claim.story.id = claim.id;
-    taken.add(claim.story.id);
+    if (claim.id && !taken.has(claim.id)) {
+      claim.story.id = claim.id;
+      taken.add(claim.id);
+    } else founded.push(claim.story);
   }
-  // A founder-derived id can collide with an inherited one only by hash accident; keep ids unique.
-  const seen = new Set<string>();
-  for (const story of stories) {
-    while (seen.has(story.id)) story.id = "s" + hash64("again:" + story.id).slice(0, 12);
-    seen.add(story.id);
+  for (const story of founded) {
+    while (taken.has(story.id)) story.id = "s" + hash64("again:" + story.id).slice(0, 12);
+    taken.add(story.id);
   }
 }
 
