@@ -1,7 +1,7 @@
 // The rebuild the cron and the first request run: list the corpus, do nothing when its
 // fingerprint matches the live build, else bring the article index up to date (reading and
-// analysing only new or changed files, a bounded batch per run), build the digest from the
-// index, check, publish and record. Any failure is recorded for /healthz and leaves the
+// analysing only new or changed files, a bounded batch per run; a batch that would drop part
+// of the live digest is held back), build the digest from the index, check, publish and record. Any failure is recorded for /healthz and leaves the
 // live build as it was.
 import { siteMeta, type SiteVars } from "./config";
 import { analyzeFile, buildDigestFromAnalyses } from "./pipeline/build";
@@ -40,17 +40,26 @@ export interface RebuildOptions {
 export type RebuildResult =
   | { status: "unchanged"; record: BuildRecord }
   | { status: "published"; record: BuildRecord }
+  /** The live digest stays while objects it shows are re-read (its record carries `pending`). */
+  | { status: "catching-up"; record: BuildRecord }
   | { status: "failed"; error: string; record: BuildRecord | null };
 
-/** Article id → story id of a published build, read from its digest.json. */
-async function storyIdsOf(kv: KVNamespace, manifest: Manifest): Promise<Record<string, string>> {
+/** What a published build shows, from its digest.json: each article's story id, and every corpus key it covers. */
+async function publishedContents(kv: KVNamespace, manifest: Manifest): Promise<{ storyIds: Record<string, string>; keys: Set<string> }> {
   const entry = manifest.files["digest.json"];
   const text = entry ? await readBlob(kv, entry) : null;
-  if (!text) return {};
-  const ids: Record<string, string> = {};
-  const published = JSON.parse(text) as { stories: { id: string; articles: { id: string }[] }[] };
-  for (const story of published.stories) for (const article of story.articles) ids[article.id] = story.id;
-  return ids;
+  const storyIds: Record<string, string> = {};
+  const keys = new Set<string>();
+  if (!text) return { storyIds, keys };
+  const published = JSON.parse(text) as { stories: { id: string; articles: { id: string; path: string }[] }[]; rejected: { path: string }[] };
+  for (const story of published.stories) {
+    for (const article of story.articles) {
+      storyIds[article.id] = story.id;
+      keys.add(article.path);
+    }
+  }
+  for (const rejection of published.rejected) keys.add(rejection.path);
+  return { storyIds, keys };
 }
 
 /**
@@ -77,13 +86,14 @@ function isCurrent(entry: IndexEntry | undefined, listed: CorpusEntry): entry is
 
 /**
  * Bring the index up to the listing: drop entries of deleted objects, analyse up to `batch`
- * new or changed objects. Returns the listed entries the index now covers, their analyses,
+ * new or changed objects, those the live digest shows (`live`) first. Returns the listed entries the index now covers, their analyses,
  * and how many still wait. Oversized objects are rejected by their listed size without being read.
  */
 async function updateIndex(
   env: RebuildBindings,
   entries: CorpusEntry[],
   batch: number,
+  live: Set<string>,
   afterClean: RebuildOptions["afterClean"],
 ): Promise<{ covered: CorpusEntry[]; analyses: FileAnalysis[]; pending: number }> {
   const index = await readIndex(env.DIGEST);
@@ -95,7 +105,8 @@ async function updateIndex(
       touched.add(key);
     }
   }
-  const stale = entries.filter((e) => !isCurrent(index.get(e.key), e));
+  // Stable sort: what the live digest shows first, so a catch-up holds it back for as few runs as possible.
+  const stale = entries.filter((e) => !isCurrent(index.get(e.key), e)).sort((a, b) => Number(!live.has(a.key)) - Number(!live.has(b.key)));
   const toRead = stale.slice(0, batch);
   const files = await readCorpus(env.CORPUS, toRead);
   if (files.length < toRead.length * 0.9) {
@@ -122,13 +133,25 @@ export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}
     if (previous && previous.record.fingerprint === fingerprintOf(entries) && !previous.record.pending && !options.force) {
       return { status: "unchanged", record: previous.record };
     }
-    const { covered, analyses, pending } = await updateIndex(env, entries, options.readBatch ?? READ_BATCH, options.afterClean);
+    const live = previous ? await publishedContents(env.DIGEST, previous) : { storyIds: {}, keys: new Set<string>() };
+    const { covered, analyses, pending } = await updateIndex(env, entries, options.readBatch ?? READ_BATCH, live.keys, options.afterClean);
+    // A batch publishes only when it keeps all the live digest shows. After the index was lost
+    // or retired (ANALYSIS_VERSION), or when objects it shows changed, a partial build would
+    // drop or roll back stories (and their ids) for several runs: the live digest stays until
+    // those objects are re-read, and /healthz counts down `pending`.
+    if (previous && pending > 0) {
+      const coveredKeys = new Set(covered.map((e) => e.key));
+      if (entries.some((e) => live.keys.has(e.key) && !coveredKeys.has(e.key))) {
+        const record = { ...previous.record, pending };
+        await writeStatus(env.DIGEST, { current: record, lastError: null, lastCheck: now });
+        return { status: "catching-up", record };
+      }
+    }
     // The build covers exactly the analysed objects, so its bytes are those a full rebuild of
     // that part of the corpus gives; the fingerprint says which part.
     const fingerprint = fingerprintOf(covered);
     const build = options.build ?? buildDigestFromAnalyses;
-    const previousStoryIds = previous ? await storyIdsOf(env.DIGEST, previous) : {};
-    const digest = build(analyses, { meta: siteMeta(env), generatedAt: lastChanged(covered), fingerprint, previousStoryIds });
+    const digest = build(analyses, { meta: siteMeta(env), generatedAt: lastChanged(covered), fingerprint, previousStoryIds: live.storyIds });
     checkShrink(previous, digest, options.allowShrink === true);
     const outputs = renderSite(digest);
     const manifest = await publishBuild(

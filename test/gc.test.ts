@@ -34,7 +34,7 @@ function recordOf(n: number, minutes: number): Omit<BuildRecord, "buildId"> {
 function outputsOf(n: number, ownFiles = 3): OutputFile[] {
   const outputs: OutputFile[] = [
     { path: "style.css", body: "body { font: 16px serif; }", contentType: "text/css; charset=utf-8" },
-    { path: "digest.json", body: JSON.stringify({ stories: [], parity: n % 2 }), contentType: "application/json" },
+    { path: "digest.json", body: JSON.stringify({ stories: [], rejected: [], parity: n % 2 }), contentType: "application/json" },
     { path: "index.html", body: `<!doctype html><h1>Build ${n}</h1>`, contentType: "text/html; charset=utf-8" },
   ];
   for (let i = 1; i < ownFiles; i++) {

@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { rebuild } from "../src/rebuild";
 import { readBlob, readManifest, readPointer } from "../src/storage/published";
-import { SEEDS, clearStorage, instrument, kvKeys, putArticles, r2Keys } from "./helpers";
+import { SEEDS, clearStorage, get, instrument, kvKeys, putArticles, r2Keys } from "./helpers";
 
 const EVENTS: Record<string, string> = {
   "wire/quake-a.txt":
@@ -100,5 +100,48 @@ describe("incremental rebuilds", () => {
     expect((await rebuild(env)).status).toBe("published");
     const after = await liveOutputs();
     expect(after[page]).toBe(before[page]);
+  });
+});
+
+describe("catching up after the article index is lost", () => {
+  it("keeps the live digest while objects it shows are re-read in batches, then publishes what a full rebuild publishes", async () => {
+    await clearStorage();
+    await putArticles({ ...SEEDS, ...EVENTS });
+    expect((await rebuild(env)).status).toBe("published");
+    const live = await liveOutputs();
+    const pointer = await readPointer(env.DIGEST);
+
+    // The index is lost and an article the live digest shows is edited: ten stale objects.
+    await dropIndex();
+    await putArticles({ "wire/ferry-a.txt": FERRY_EDIT });
+    const pendingAfterRun: number[] = [];
+    for (let run = 0; run < 10; run++) {
+      const result = await rebuild(env, { readBatch: 3 });
+      if (result.status !== "catching-up") {
+        expect(result.status).toBe("published");
+        break;
+      }
+      expect(await readPointer(env.DIGEST), `run ${run + 1}: the live build stays`).toBe(pointer);
+      expect(await liveOutputs()).toEqual(live);
+      pendingAfterRun.push(((await (await get("/healthz")).json()) as { pending: number }).pending);
+    }
+    expect(pendingAfterRun).toEqual([7, 4, 1]);
+    const caughtUp = await liveOutputs();
+    expect(caughtUp).not.toEqual(live);
+    expect(((await (await get("/healthz")).json()) as { pending: number }).pending).toBe(0);
+
+    await dropIndex();
+    expect((await rebuild(env, { force: true })).status).toBe("published");
+    expect(await liveOutputs(), "caught up == full").toEqual(caughtUp);
+  });
+
+  it("still publishes batch by batch when new objects arrive and everything live is current", async () => {
+    await clearStorage();
+    await putArticles(SEEDS);
+    expect((await rebuild(env)).status).toBe("published");
+    await putArticles(EVENTS);
+    const first = await rebuild(env, { readBatch: 3 });
+    expect(first.status).toBe("published");
+    expect(first.record.pending).toBe(2);
   });
 });
