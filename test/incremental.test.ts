@@ -142,6 +142,6 @@ describe("catching up after the article index is lost", () => {
     await putArticles(EVENTS);
     const first = await rebuild(env, { readBatch: 3 });
     expect(first.status).toBe("published");
-    expect(first.record.pending).toBe(2);
+    expect(first.record?.pending).toBe(2);
   });
 });

@@ -6,7 +6,7 @@ import { clean } from "./clean";
 import { cluster } from "./cluster";
 import { dedupe } from "./dedupe";
 import { RejectedFileError, ingest, isArticlePath } from "./ingest";
-import { summarize, termStats, type TermStats } from "./summarize";
+import { bodyTermIds, summarize, termStats, type TermStats } from "./summarize";
 import { contentTerms, hash64 } from "./text";
 import type { CleanArticle, CorpusFile, DedupedArticle, Digest, DigestMeta, FileAnalysis, Rejection, Story } from "./types";
 
@@ -147,7 +147,7 @@ function makeStory(members: DedupedArticle[], stats: TermStats): Story {
   if (published && (!updated || updated < published)) updated = published;
   return {
     id: storyId(articles[0]),
-    title: storyTitle(articles),
+    title: storyTitle(articles, stats),
     published,
     updated,
     summary: summarize(articles, stats),
@@ -161,18 +161,33 @@ function makeStory(members: DedupedArticle[], stats: TermStats): Story {
  * out), so a long article cannot vote for its own headline, and a spun headline's swapped
  * synonyms find no support elsewhere. Lead-made titles only when no source printed a headline.
  */
-function storyTitle(articles: DedupedArticle[]): string {
+function storyTitle(articles: DedupedArticle[], stats: TermStats): string {
   const originals = articles.filter((a) => !a.duplicateOf);
   const pool = originals.length ? originals : articles;
   const headlined = pool.filter((a) => !a.titleFromLead);
   const choices = headlined.length ? headlined : pool;
   if (choices.length === 1 || pool.length === 1) return choices[0].title;
-  const vocabulary = pool.map((a) => new Set([...contentTerms(a.title), ...a.paragraphs.flatMap((p) => contentTerms(p.text))]));
+  // Terms as termStats's ids (its reading of each original's body is reused, not redone);
+  // words no original's body uses get negative ids.
+  const unindexed = new Map<string, number>();
+  const idOf = (term: string): number => {
+    let id = stats.ids.get(term) ?? unindexed.get(term);
+    if (id === undefined) unindexed.set(term, (id = -1 - unindexed.size));
+    return id;
+  };
+  const titleTerms = pool.map((a) => new Set(contentTerms(a.title).map(idOf)));
+  const vocabulary = pool.map((a, i) => {
+    const words = new Set(titleTerms[i]);
+    const body = bodyTermIds(stats, a);
+    if (body) for (const id of body) words.add(id);
+    else for (const paragraph of a.paragraphs) for (const term of contentTerms(paragraph.text)) words.add(idOf(term));
+    return words;
+  });
   let best = choices[0];
   let bestScore = -Infinity;
   for (const choice of choices) {
     const own = pool.indexOf(choice);
-    const terms = new Set(contentTerms(choice.title));
+    const terms = titleTerms[own];
     if (terms.size === 0) continue;
     let support = 0;
     for (const term of terms) {

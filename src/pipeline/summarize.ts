@@ -60,8 +60,9 @@ const MAX_PER_ARTICLE = 12;
 
 /**
  * Corpus statistics the scorer needs, made by termStats: how many original articles use each
- * term (df, idf by term id), and the term ids of every article's leading sentences, so
- * summarize does not tokenize them again (4 bytes a term, about 6 MB for 10,000 articles).
+ * term (df, idf by term id), the term ids of every article's leading sentences, so summarize
+ * does not tokenize them again (4 bytes a term, about 6 MB for 10,000 articles), and each
+ * article's distinct body terms, which story titles are judged by (about 12 MB more).
  */
 export interface TermStats {
   documents: number;
@@ -74,6 +75,8 @@ export interface TermStats {
   leadTerms: Int32Array;
   /** Where each kept sentence's terms start in leadTerms, and one past the last sentence's end. */
   leadBounds: Int32Array;
+  /** Every article's distinct body term ids, one article after another (see Lead). */
+  bodyTerms: Int32Array;
   /** Scratch for summarize: term id → story-local id, -1 outside the story being summarized. */
   local: Int32Array;
 }
@@ -88,6 +91,9 @@ interface Lead {
   paragraphs: Paragraph[];
   first: number;
   sentences: number;
+  /** The article's distinct body terms are bodyTerms[bodyStart] up to bodyTerms[bodyEnd]. */
+  bodyStart: number;
+  bodyEnd: number;
 }
 
 /** Int32Array that grows as values are pushed, for buffers too big to build as number[]. */
@@ -125,15 +131,18 @@ export function termStats(articles: DedupedArticle[]): TermStats {
     if (lastDocument[id] !== documents) {
       lastDocument[id] = documents;
       df[id]++;
+      bodyTerms.push(id);
     }
     return id;
   };
   const leads = new Map<DedupedArticle, Lead>();
   const leadTerms = new IntBuffer();
   const leadBounds = new IntBuffer();
+  const bodyTerms = new IntBuffer();
   for (const article of articles) {
     if (article.duplicateOf) continue;
     documents++;
+    const bodyStart = bodyTerms.length;
     const first = leadBounds.length;
     leadBounds.push(leadTerms.length);
     let leading = 0; // kept sentences that have terms
@@ -156,7 +165,7 @@ export function termStats(articles: DedupedArticle[]): TermStats {
         if (sentenceTerms.length > 0) leading++;
       }
     }
-    leads.set(article, { paragraphs: article.paragraphs, first, sentences: leadBounds.length - first - 1 });
+    leads.set(article, { paragraphs: article.paragraphs, first, sentences: leadBounds.length - first - 1, bodyStart, bodyEnd: bodyTerms.length });
   }
   const stats: TermStats = {
     documents,
@@ -166,10 +175,17 @@ export function termStats(articles: DedupedArticle[]): TermStats {
     leads,
     leadTerms: leadTerms.toArray(),
     leadBounds: leadBounds.toArray(),
+    bodyTerms: bodyTerms.toArray(),
     local: new Int32Array(ids.size).fill(-1),
   };
   for (let id = 0; id < ids.size; id++) stats.idf[id] = idf(df[id], documents);
   return stats;
+}
+
+/** An article's distinct body term ids as termStats read them, or null when it did not (a copy). */
+export function bodyTermIds(stats: TermStats, article: DedupedArticle): Int32Array | null {
+  const lead = stats.leads.get(article);
+  return lead && lead.paragraphs === article.paragraphs ? stats.bodyTerms.subarray(lead.bodyStart, lead.bodyEnd) : null;
 }
 
 /**
