@@ -16,7 +16,7 @@
 // shared by 2 to COMMON_SHINGLE_DF documents survive to pair counting, which runs one
 // document at a time against a counter array instead of a map over all pairs. Alignment then
 // re-reads just the texts that are candidates, and drops each as soon as its last pair is done.
-import { FNV_OFFSET, FNV_PRIME, STOPWORDS, finishHash32, tokenize } from "./text";
+import { FNV_OFFSET, FNV_PRIME, STOPWORDS, finishHash32, fnv1a, tokenize } from "./text";
 import type { CleanArticle, DedupedArticle } from "./types";
 import { appendTo, grown } from "./collections";
 
@@ -74,7 +74,7 @@ function fnv(chars: Uint16Array, from: number, to: number, h: number): number {
 }
 
 /** FNV state after "skeleton ", the prefix every skeleton key's string starts with. */
-const SKELETON_SEED = [..."skeleton "].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), FNV_PRIME), FNV_OFFSET);
+const SKELETON_SEED = fnv1a("skeleton ");
 
 // ---------------------------------------------------------------------------------------
 // Words and texts
@@ -426,7 +426,7 @@ export function dedupe(articles: CleanArticle[]): DedupedArticle[] {
   };
   // Excerpts point at the text they were cut from; they are not merged into its family
   // because one excerpt may sit inside two different longer versions.
-  const excerptOf = new Map<number, { host: number; coverage: number }>();
+  const excerptOf = new Map<number, ExcerptHost>();
   const aligner = new Aligner();
   for (let q = 0; q < pairI.length; q++) {
     const i = pairI[q];
@@ -443,10 +443,8 @@ export function dedupe(articles: CleanArticle[]): DedupedArticle[] {
       const [short, long] = a.length <= b.length ? [i, j] : [j, i];
       // Coverage is measured from the shorter text's side; when that is `a`, it is in hand.
       const cover = short === i ? coverage[0] : aligner.coverage(b, a)[0];
-      const previous = excerptOf.get(short);
-      if (!previous || cover > previous.coverage + 1e-12 || (Math.abs(cover - previous.coverage) <= 1e-12 && long < previous.host)) {
-        excerptOf.set(short, { host: long, coverage: cover });
-      }
+      const candidate = { host: long, coverage: cover };
+      if (betterHost(candidate, excerptOf.get(short))) excerptOf.set(short, candidate);
     }
     if (lastPair[i] === q) signatures.delete(i);
     if (lastPair[j] === q) signatures.delete(j);
@@ -497,10 +495,10 @@ export function dedupe(articles: CleanArticle[]): DedupedArticle[] {
     return current;
   };
   function excerptOfFamily(original: number): number | undefined {
-    let best: { host: number; coverage: number } | undefined;
+    let best: ExcerptHost | undefined;
     for (const member of membersOf(find(original))) {
       const e = excerptOf.get(member);
-      if (e && find(e.host) !== find(original) && (!best || e.coverage > best.coverage + 1e-12 || (Math.abs(e.coverage - best.coverage) <= 1e-12 && e.host < best.host))) best = e;
+      if (e && find(e.host) !== find(original) && betterHost(e, best)) best = e;
     }
     return best?.host;
   }
@@ -759,6 +757,18 @@ function radixPass(keys: Uint32Array, docs: Int32Array, toKeys: Uint32Array, toD
 
 // ---------------------------------------------------------------------------------------
 // Originals
+
+interface ExcerptHost {
+  host: number;
+  coverage: number;
+}
+
+/** The host that covers more of the excerpt; on a tie, the lower index. */
+function betterHost(candidate: ExcerptHost, best: ExcerptHost | undefined): boolean {
+  if (!best) return true;
+  if (Math.abs(candidate.coverage - best.coverage) > 1e-12) return candidate.coverage > best.coverage;
+  return candidate.host < best.host;
+}
 
 /**
  * The original is the earliest dated copy; when dates do not decide, the longer text when

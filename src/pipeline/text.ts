@@ -44,8 +44,8 @@ function codeClass(pattern: RegExp, ascii: (code: number) => boolean): (code: nu
 const isAsciiLetter = (code: number): boolean => (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
 /** Is this code point a letter or digit in the sense of /[\p{L}\p{N}]/u? */
 const isLetterOrDigit = codeClass(/^[\p{L}\p{N}]$/u, (code) => isAsciiLetter(code) || (code >= 0x30 && code <= 0x39));
-/** Is this code point a letter (/\p{L}/u)? */
 const SINGLE_LETTER = /^\p{L}$/u;
+/** Is this code point a letter (/\p{L}/u)? */
 const isLetter = codeClass(SINGLE_LETTER, isAsciiLetter);
 
 // ASCII letters and digits → their lower-case code; 0 for every other ASCII character. One
@@ -151,7 +151,11 @@ function tokenizeByRegex(lowered: string): string[] {
  * Texts with the same key differ only in punctuation, spacing or case.
  */
 export function letterDigitKey(text: string): string {
-  const folded = normalizeText(text).toLowerCase();
+  return foldedLetterDigitKey(normalizeText(text).toLowerCase());
+}
+
+/** letterDigitKey of text already normalized and lower-cased. */
+function foldedLetterDigitKey(folded: string): string {
   const runs: string[] = [];
   let runStart = -1;
   for (let i = 0; i < folded.length; ) {
@@ -215,9 +219,9 @@ let termCount = 0;
 export const FNV_OFFSET = 0x811c9dc5;
 export const FNV_PRIME = 0x01000193;
 
-function tokenHash(token: string): number {
-  let h = FNV_OFFSET | 0;
-  for (let i = 0; i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), FNV_PRIME);
+/** FNV-1a state after folding in each UTF-16 unit of `text`, from `h` (a fresh state by default). */
+export function fnv1a(text: string, h = FNV_OFFSET | 0): number {
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
   return h;
 }
 
@@ -285,9 +289,9 @@ export function contentTermsAndKeyHash(text: string): { terms: string[]; keyHash
   const terms: string[] = [];
   const keyHash = scanAsciiTerms(lowered, terms);
   if (keyHash !== null) return { terms, keyHash };
-  const key = letterDigitKey(text);
+  const key = foldedLetterDigitKey(lowered);
   let slowHash = KEY_HASH_START;
-  if (key) for (const run of key.split(" ")) slowHash = addRunToKeyHash(slowHash, tokenHash(run));
+  if (key) for (const run of key.split(" ")) slowHash = addRunToKeyHash(slowHash, fnv1a(run));
   return { terms: tokenContentTerms(tokenizeFolded(lowered)), keyHash: slowHash };
 }
 
@@ -326,7 +330,7 @@ function scanAsciiTerms(lowered: string, terms: string[]): number | null {
 function tokenContentTerms(tokens: string[]): string[] {
   const out: string[] = [];
   for (const token of tokens) {
-    const h = tokenHash(token);
+    const h = fnv1a(token);
     let term = knownTerm(h, token, 0, token.length);
     if (term === undefined) term = learnTerm(h, token);
     if (term !== null) out.push(term);
@@ -483,7 +487,5 @@ export function finishHash32(h: number): number {
 
 /** 32-bit hash for shingles and index keys. */
 export function hash32(text: string): number {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
-  return finishHash32(h);
+  return finishHash32(fnv1a(text));
 }
