@@ -3,7 +3,7 @@
 // Every check throws HTTPException with a reason the client can act on; src/app.ts renders it.
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { MAX_ARTICLE_BYTES } from "./pipeline/ingest";
+import { MAX_ARTICLE_BYTES, RejectedFileError, decodeFile } from "./pipeline/ingest";
 
 /** Largest upload accepted: the same cap the pipeline applies to corpus files (1 MiB). */
 export const MAX_UPLOAD_BYTES = MAX_ARTICLE_BYTES;
@@ -197,17 +197,18 @@ export async function readBodyCapped(request: Request, max = MAX_UPLOAD_BYTES): 
   return bytes;
 }
 
-/** Decode an upload as strict UTF-8 (422 otherwise), strip a BOM, refuse NUL bytes and empty text. */
+/**
+ * An upload's text (strict UTF-8, without a BOM). What the build would reject is refused here
+ * by the build's own rules (decodeFile): empty text 400, too large 413, binary or not UTF-8 422.
+ */
 export function decodeArticleBody(bytes: Uint8Array): string {
   if (bytes.byteLength === 0) throw httpError(400, "Empty body: an article needs text.");
-  let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    throw httpError(422, "Body is not valid UTF-8.");
+    decodeFile({ path: "upload", bytes, entered: null });
+  } catch (error) {
+    if (!(error instanceof RejectedFileError)) throw error;
+    if (error.kind === "empty") throw httpError(400, "Body is empty or only whitespace (or control characters): an article needs text.");
+    throw httpError(error.kind === "size" ? 413 : 422, `Body is not an article: ${error.message}.`);
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.includes("\u0000")) throw httpError(422, "Body contains NUL bytes: articles must be text, not binary.");
-  if (!text.trim()) throw httpError(400, "Body is empty or only whitespace: an article needs text.");
-  return text;
+  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
 }

@@ -344,6 +344,7 @@ describe("upload bodies", () => {
     { name: "whitespace only", headers: TEXT, body: () => " \n\t\r\n  \n", status: 400, reason: /only whitespace/ },
     { name: "a BOM and nothing else", headers: TEXT, body: () => "\uFEFF", status: 400, reason: /only whitespace/ },
     { name: "a BOM and whitespace", headers: TEXT, body: () => "\uFEFF \n \n", status: 400, reason: /only whitespace/ },
+    { name: "control characters only", headers: TEXT, body: () => "\u0001\u0002\n\u007F\u0085", status: 400, reason: /only whitespace/ },
     { name: "no Content-Type", headers: {}, body: () => new Uint8Array(new TextEncoder().encode(ARTICLE)), status: 415, reason: /Content-Type is required/ },
     { name: "application/json", headers: { "Content-Type": "application/json" }, body: () => JSON.stringify({ text: ARTICLE }), status: 415, reason: /Unsupported Content-Type/ },
     { name: "text/html", headers: { "Content-Type": "text/html" }, body: () => `<p>${ARTICLE}</p>`, status: 415, reason: /Unsupported Content-Type/ },

@@ -19,7 +19,15 @@ import { hash64, wordCount, wordCountUpTo } from "./text";
 
 export const MAX_ARTICLE_BYTES = 1024 * 1024;
 
-export class RejectedFileError extends Error {}
+/** Why a file cannot be an article; `kind` lets an upload answer with the matching HTTP status. */
+export class RejectedFileError extends Error {
+  constructor(
+    message: string,
+    readonly kind: "size" | "binary" | "encoding" | "empty" | "content" = "content",
+  ) {
+    super(message);
+  }
+}
 
 /** Is this path an article the corpus should read? */
 export function isArticlePath(path: string): boolean {
@@ -38,19 +46,19 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 export function decodeFile(file: CorpusFile): string {
   const size = Math.max(file.size ?? 0, file.bytes.byteLength);
   if (size > MAX_ARTICLE_BYTES) {
-    throw new RejectedFileError(`file is ${size} bytes; articles may be at most ${MAX_ARTICLE_BYTES} bytes`);
+    throw new RejectedFileError(`file is ${size} bytes; articles may be at most ${MAX_ARTICLE_BYTES} bytes`, "size");
   }
-  if (file.bytes.includes(0)) throw new RejectedFileError("binary file: contains NUL bytes");
+  if (file.bytes.includes(0)) throw new RejectedFileError("binary file: contains NUL bytes", "binary");
   let text: string;
   try {
     text = UTF8.decode(file.bytes);
   } catch {
-    throw new RejectedFileError("not valid UTF-8 text");
+    throw new RejectedFileError("not valid UTF-8 text", "encoding");
   }
   // Strip C0/C1 controls other than tab and newlines: they are never meant as text.
   text = text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g, "");
   text = text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "");
-  if (!text.trim()) throw new RejectedFileError("empty file: no text");
+  if (!text.trim()) throw new RejectedFileError("empty file: no text", "empty");
   return text;
 }
 
