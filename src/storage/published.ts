@@ -234,8 +234,11 @@ async function collectGarbage(kv: KVNamespace, live: Manifest, previous: Manifes
     const load = async (buildId: string): Promise<Manifest | null | "over budget"> => {
       if (buildId === liveId) return live;
       if (buildId === previousId && previous) return previous;
-      if (!manifestCache.has(buildId) && ++reads > MAX_GC_READS) return "over budget";
-      return readManifest(kv, buildId);
+      const cached = manifestCache.get(buildId);
+      if (cached) return cached;
+      if (++reads > MAX_GC_READS) return "over budget";
+      // Read past the cache: old builds would push out the live manifest readers need.
+      return kv.get<Manifest>(`build/${buildId}`, "json");
     };
 
     // Everything the kept builds use. Unknown for one of them means nothing may be deleted.
