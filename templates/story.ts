@@ -11,7 +11,7 @@ export interface StoryProps {
 }
 
 /** Superscript links to the sources stating a sentence, numbered by source order. */
-function marks(story: StoryView, articleIds: string[]): Html[] {
+function marks(story: StoryView, articleIds: string[]): Html {
   const seen = new Set<number>();
   const sources: SourceView[] = [];
   for (const id of articleIds) {
@@ -22,18 +22,14 @@ function marks(story: StoryView, articleIds: string[]): Html[] {
     }
   }
   sources.sort((a, b) => a.number - b.number);
-  return sources.map((s) => h`<sup><a href="#${s.id}">${s.number}</a></sup>`);
-}
-
-function markGroup(story: StoryView, articleIds: string[]): Html {
-  return h`<span class="marks">${marks(story, articleIds)}</span>`;
+  return h`<span class="marks">${sources.map((s) => h`<sup><a href="#${s.id}">${s.number}</a></sup>`)}</span>`;
 }
 
 function summary(story: StoryView): Html {
   const sentences = story.story.summary.filter((s) => s.text.trim());
   if (!sentences.length) return h`<p>No summary could be made for this story; see the sources below.</p>`;
   return h`<p class="summary">${sentences.map(
-    (s, i) => h`${i > 0 ? " " : ""}${s.text.trim()}${markGroup(story, s.articles)}`,
+    (s, i) => h`${i > 0 ? " " : ""}${s.text.trim()}${marks(story, s.articles)}`,
   )}</p>`;
 }
 

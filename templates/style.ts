@@ -48,7 +48,7 @@ a:hover { text-decoration-thickness: 2px; }
 .brand { margin: 0; font-weight: 700; font-size: 1.125rem; }
 .brand a { color: inherit; text-decoration: none; }
 .feeds, .pager ul { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; margin: 0; padding: 0; list-style: none; font-size: 0.9375rem; }
-main, main.wrap { padding-top: 1.5rem; padding-bottom: 2rem; }
+main.wrap { padding-top: 1.5rem; padding-bottom: 2rem; }
 h1, h2, h3 { line-height: 1.25; margin: 1.5em 0 0.5em; }
 h1 { font-size: clamp(1.6rem, 1.2rem + 2vw, 2.2rem); margin-top: 0; }
 h2 { font-size: 1.35rem; }

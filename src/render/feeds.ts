@@ -67,11 +67,15 @@ function feedOptions(site: SiteModel): FeedOptions {
   };
 }
 
-/** Placeholder for a title `feed` would put in a CDATA section without splitting every `]]>`. */
+/**
+ * Placeholder for a title `feed` would put in a CDATA section without splitting every `]]>`:
+ * U+FFFF never survives xmlSafe(), so it cannot collide with digest text.
+ */
+const PLACEHOLDER_MARK = "\uFFFF";
 function titlePlaceholder(i: number): string {
-  // U+FFFF never survives xmlSafe(), so it cannot collide with digest text.
-  return `\uFFFF${i}\uFFFF`;
+  return `${PLACEHOLDER_MARK}${i}${PLACEHOLDER_MARK}`;
 }
+const PLACEHOLDER_IN_CDATA = new RegExp(`<!\\[CDATA\\[${PLACEHOLDER_MARK}(\\d+)${PLACEHOLDER_MARK}\\]\\]>`, "g");
 
 /**
  * Stories a feed carries: the newest ones. Readers poll feeds every few minutes, so a feed is
@@ -101,7 +105,7 @@ export function renderRss(site: SiteModel): string {
   });
   // One pass over the XML for all titles (one search per title made rendering quadratic).
   let replaced = 0;
-  const xml = feed.rss2().replace(/<!\[CDATA\[\uFFFF(\d+)\uFFFF\]\]>/g, (_, i: string) => {
+  const xml = feed.rss2().replace(PLACEHOLDER_IN_CDATA, (_, i: string) => {
     replaced++;
     return cdata(stories[Number(i)].title);
   });
