@@ -727,16 +727,18 @@ async function runChild<T>(task: string, size: number, seed: number, budgetSec: 
     }, budgetSec * 1000);
     child.on("close", (code) => {
       clearTimeout(timer);
+      const finish = (outcome: ChildOutcome<T>) => {
+        rmSync(dirname(outFile), { recursive: true, force: true });
+        resolvePromise(outcome);
+      };
       const wallMs = Math.round(performance.now() - started);
       const heap = task === "build" ? gcPeak(stdout) : undefined;
-      if (timedOut) return resolvePromise({ status: "timeout", budgetSec, wallMs, heap });
+      if (timedOut) return finish({ status: "timeout", budgetSec, wallMs, heap });
       if (code !== 0 || !existsSync(outFile)) {
         const fatal = /FATAL ERROR[^\n]*/.exec(stderr)?.[0];
-        return resolvePromise({ status: oom ? "out of memory" : "crashed", budgetSec, wallMs, heap, error: `exit ${code}: ${fatal ?? stderr.trim().split("\n").slice(-6).join(" | ")}` });
+        return finish({ status: oom ? "out of memory" : "crashed", budgetSec, wallMs, heap, error: `exit ${code}: ${fatal ?? stderr.trim().split("\n").slice(-6).join(" | ")}` });
       }
-      const result = JSON.parse(readFileSync(outFile, "utf8")) as T;
-      rmSync(dirname(outFile), { recursive: true, force: true });
-      resolvePromise({ status: "ok", budgetSec, wallMs, result, heap });
+      finish({ status: "ok", budgetSec, wallMs, result: JSON.parse(readFileSync(outFile, "utf8")) as T, heap });
     });
   });
 }
@@ -965,6 +967,7 @@ async function main(args: Args): Promise<void> {
   out.push("");
   out.push(`Wrote ${relative(process.cwd(), args.out) || args.out}`);
   console.log(out.join("\n"));
+  if (childScript) rmSync(dirname(await childScript), { recursive: true, force: true });
 }
 
 async function childMain(args: Args): Promise<void> {

@@ -15,7 +15,7 @@ import { toRfc3339 } from "../src/pipeline/dates";
 import type { CorpusFile } from "../src/pipeline/types";
 
 /** mulberry32: tiny, fast, good enough for test data. */
-export function mulberry32(seed: number): () => number {
+function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -35,7 +35,7 @@ const cap = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1);
 // Vocabulary
 
 /** Synonym groups: the spinner's table, and a large share of the ordinary news vocabulary. */
-export const SYNONYMS: readonly (readonly string[])[] = [
+const SYNONYMS: readonly (readonly string[])[] = [
   ["announced", "unveiled", "revealed"], ["plan", "proposal", "scheme"], ["government", "administration"],
   ["increase", "rise", "growth"], ["decline", "drop", "fall"], ["meeting", "talks", "session"],
   ["significant", "major", "substantial"], ["important", "crucial", "vital"], ["residents", "locals", "inhabitants"],
@@ -155,7 +155,7 @@ interface StoryFacts {
   headline: string;
 }
 
-export type ArticleKind = "original" | "exact" | "near" | "spun";
+type ArticleKind = "original" | "exact" | "near" | "spun";
 
 interface Draft {
   title: string;
@@ -383,7 +383,6 @@ export function synthCorpus(n: number, seed = 42): SynthCorpus {
   const orgPool = Array.from({ length: 1500 }, () => `${pick(rng, placePool)} ${pick(rng, ORG_NOUNS)}`);
 
   const stories: StoryFacts[] = [];
-  const drafts: { draft: Draft; story: StoryFacts }[] = [];
   const articles: SynthArticle[] = [];
   const counts: Record<ArticleKind, number> = { original: 0, exact: 0, near: 0, spun: 0 };
   const days = Math.max(30, Math.round(n / 150));
@@ -424,7 +423,8 @@ export function synthCorpus(n: number, seed = 42): SynthCorpus {
     }
   };
 
-  const writeOriginal = (story: StoryFacts, outlet: Outlet): SynthArticle => {
+  /** An original report, and the draft its copies are made from. */
+  const writeOriginal = (story: StoryFacts, outlet: Outlet): { article: SynthArticle; draft: Draft } => {
     const date = new Date(BASE_DAY + (story.day + int(rng, 0, 2)) * DAY_MS + int(rng, 0, 86_399) * 1000);
     const draft: Draft = {
       title: rng() < 0.5 ? story.headline : writer.headline(story),
@@ -433,8 +433,7 @@ export function synthCorpus(n: number, seed = 42): SynthCorpus {
       outlet,
       date,
     };
-    drafts.push({ draft, story });
-    return {
+    const article: SynthArticle = {
       path: pathFor(outlet, date),
       text: render(draft, story, relatedTitles(int(rng, 3, 5)), rng),
       story: `story-${story.index}`,
@@ -442,6 +441,7 @@ export function synthCorpus(n: number, seed = 42): SynthCorpus {
       copyOf: null,
       entered: toRfc3339(new Date(date.getTime() + int(rng, 60, 7200) * 1000)),
     };
+    return { article, draft };
   };
 
   const copyOf = (original: SynthArticle, draft: Draft, story: StoryFacts, kind: ArticleKind, outlet: Outlet): SynthArticle => {
@@ -461,8 +461,8 @@ export function synthCorpus(n: number, seed = 42): SynthCorpus {
       return { ...base, text: render(edited, story, relatedTitles(int(rng, 3, 5)), rng) };
     }
     const rate = 0.15 + rng() * 0.15;
-    const spun: Draft = { ...draft, outlet, dateline: datelineFor(outlet, date, rng), paragraphs: [] };
-    const body = render({ ...spun, paragraphs: draft.paragraphs }, story, relatedTitles(int(rng, 3, 5)), rng);
+    const spun: Draft = { ...draft, outlet, dateline: datelineFor(outlet, date, rng) };
+    const body = render(spun, story, relatedTitles(int(rng, 3, 5)), rng);
     const result = spin(body, rate, rng);
     return { ...base, text: result.text, spinRate: result.rate };
   };
@@ -475,8 +475,7 @@ export function synthCorpus(n: number, seed = 42): SynthCorpus {
     const order = [...outlets].sort(() => rng() - 0.5).slice(0, size);
     for (const outlet of order) {
       if (articles.length >= n) break;
-      const original = writeOriginal(story, outlet);
-      const draft = drafts[drafts.length - 1].draft;
+      const { article: original, draft } = writeOriginal(story, outlet);
       articles.push(original);
       counts.original++;
       const r = rng();
@@ -502,7 +501,7 @@ export function synthCorpus(n: number, seed = 42): SynthCorpus {
     extraArticle(extraSeed: number): SynthArticle {
       const r = mulberry32(extraSeed);
       const story = stories[Math.floor(r() * stories.length)];
-      return writeOriginal(story, outlets[Math.floor(r() * outlets.length)]);
+      return writeOriginal(story, outlets[Math.floor(r() * outlets.length)]).article;
     },
     editedText(article: SynthArticle, editSeed: number): string {
       const r = mulberry32(editSeed);
