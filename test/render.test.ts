@@ -137,7 +137,6 @@ function article(id: string, over: Partial<DedupedArticle> = {}): DedupedArticle
     ],
     title: `Headline ${id}`,
     titleFromLead: false,
-    removed: 0,
     duplicateOf: null,
     ...over,
   };

@@ -7,26 +7,12 @@ import { contentTerms, contentTermsAndKeyHash, letterDigitKey, splitSentences, S
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
 
 export function clean(article: IngestedArticle): CleanArticle {
-  // Split each distinct paragraph once: the sentence count before cleaning and the kept
-  // paragraphs read the same splits.
-  const splits = new Map<string, string[]>();
-  const sentencesOf = (text: string): string[] => {
-    let sentences = splits.get(text);
-    if (sentences === undefined) {
-      sentences = splitSentences(text);
-      splits.set(text, sentences);
-    }
-    return sentences;
-  };
-  const sentenceCount = article.paragraphs.reduce((n, p) => n + sentencesOf(p).length, 0);
   const numbers = new TermNumbers();
-  const analyzed = dropFurniture(article.paragraphs).map((text) => analyzeParagraph(text, sentencesOf(text), numbers));
+  const analyzed = dropFurniture(article.paragraphs).map((text) => analyzeParagraph(text, splitSentences(text), numbers));
   let paragraphs = dropRepeatedSentences(dropRepeatedParagraphs(analyzed, numbers), numbers);
-  // A headline-only page (a video page, a brief) is still a report of its event.
-  if (paragraphs.length === 0 && article.paragraphs.length === 0 && article.headline && !isCaption(article.headline)) {
-    paragraphs = [{ text: article.headline, sentences: [article.headline] }];
-  }
   const headline = article.headline && !isCaption(article.headline) ? article.headline : null;
+  // A headline-only page (a video page, a brief) is still a report of its event.
+  if (article.paragraphs.length === 0 && headline) paragraphs = [{ text: headline, sentences: [headline] }];
   const title = headline ?? titleFromLead(paragraphs) ?? article.path.replace(/^.*\//, "").replace(/\.\w+$/, "");
   return {
     ...article,
@@ -34,7 +20,6 @@ export function clean(article: IngestedArticle): CleanArticle {
     title: tidyTitle(title),
     titleFromLead: headline === null,
     paragraphs,
-    removed: sentenceCount - paragraphs.reduce((n, p) => n + p.sentences.length, 0),
   };
 }
 

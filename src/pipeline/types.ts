@@ -53,8 +53,6 @@ export interface CleanArticle extends Omit<IngestedArticle, "paragraphs"> {
   /** True when the title was made from the lead rather than found. */
   titleFromLead: boolean;
   paragraphs: Paragraph[];
-  /** Number of paragraphs or sentences dropped as boilerplate or repeats. */
-  removed: number;
 }
 
 /** An article after dedupe: `duplicateOf` names the original it copies. */
