@@ -421,7 +421,7 @@ describe("upload bodies", () => {
 });
 
 describe("the admin API doing its job", () => {
-  const get = (path: string) => call(path, { headers: AUTH });
+  const getAuthed = (path: string) => call(path, { headers: AUTH });
 
   it("PUT stores an article, GET lists it, rebuild publishes it, DELETE removes it", async () => {
     // Upload.
@@ -440,7 +440,7 @@ describe("the admin API doing its job", () => {
     expect(((await response.json()) as { created: boolean }).created).toBe(false);
 
     // List.
-    response = await get("/admin/articles");
+    response = await getAuthed("/admin/articles");
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     const list = (await response.json()) as { articles: { key: string; size: number; etag: string; uploaded: string }[]; cursor: string | null; truncated: boolean };
@@ -487,7 +487,7 @@ describe("the admin API doing its job", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const response = await get(`/admin/articles?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      const response = await getAuthed(`/admin/articles?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
       expect(response.status).toBe(200);
       const page = (await response.json()) as { articles: { key: string }[]; cursor: string | null; truncated: boolean };
       expect(page.articles.length).toBeLessThanOrEqual(3);
@@ -502,7 +502,7 @@ describe("the admin API doing its job", () => {
 
   it("refuses bad paging parameters and bad rebuild flags with 400", async () => {
     for (const query of ["limit=0", "limit=1001", "limit=-1", "limit=abc", "limit=1.5", "limit=99999", "cursor=%00", `cursor=${"x".repeat(2000)}`]) {
-      await expectJsonError(await get(`/admin/articles?${query}`), 400, /limit|cursor/, query);
+      await expectJsonError(await getAuthed(`/admin/articles?${query}`), 400, /limit|cursor/, query);
     }
     await expectJsonError(await call("/admin/rebuild?force=yes", { method: "POST", headers: AUTH }), 400, /force/);
     await expectJsonError(await call("/admin/rebuild?allowShrink=2", { method: "POST", headers: AUTH }), 400, /allowShrink/);
