@@ -606,7 +606,7 @@ async function main() {
     const rebuiltOk = await check(`rebuild: a copy of ${target.original.path} joins story ${target.story.id}`, async () => {
       const healthBefore = await getJson("/healthz");
       await mkdir(dirname(join(corpusDir, addedKey)), { recursive: true });
-      await copyFile(join(ROOT, "corpus", target.original.path), join(corpusDir, addedKey));
+      await copyFile(join(corpusDir, target.original.path), join(corpusDir, addedKey));
       const summary = await syncCorpus(corpusDir, persistDir);
       assert(summary.includes(`1 added, 0 updated, ${seedCount} unchanged`), summary);
       const cron = await get(`/__scheduled?cron=${encodeURIComponent(CRON).replace(/%20/g, "+")}`, { timeoutMs: 30_000 });
@@ -662,8 +662,9 @@ async function main() {
 }
 
 /** The story and article to copy: the first story, its first non-duplicate article. */
+/** The story with the most sources (the seeds' story), whatever order file times give the stories. */
 function pickJoinTarget(digest) {
-  const story = digest.stories[0];
+  const story = [...digest.stories].sort((a, b) => b.articles.length - a.articles.length)[0];
   const original = story.articles.find((a) => a.duplicateOf === null) ?? story.articles[0];
   return { story, original };
 }
