@@ -96,7 +96,8 @@ async function updateIndex(
   live: Set<string>,
   afterClean: RebuildOptions["afterClean"],
 ): Promise<{ covered: CorpusEntry[]; analyses: FileAnalysis[]; pending: number }> {
-  const index = await readIndex(env.DIGEST);
+  const stored = await readIndex(env.DIGEST);
+  const index = stored.entries;
   const touched = new Set<string>();
   const listed = new Set(entries.map((e) => e.key));
   for (const key of index.keys()) {
@@ -118,7 +119,7 @@ async function updateIndex(
     index.set(file.path, { key: file.path, etag: entry.etag, uploaded: entry.uploaded, analysis: analyzeFile(file, afterClean) });
     touched.add(file.path);
   }
-  await writeIndex(env.DIGEST, index, touched);
+  await writeIndex(env.DIGEST, stored, touched);
   const covered = entries.filter((e) => isCurrent(index.get(e.key), e));
   return { covered, analyses: covered.map((e) => index.get(e.key)!.analysis), pending: entries.length - covered.length };
 }

@@ -3,7 +3,9 @@
 // every object read and analysed again) publishes, and it reads only the changed objects.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ANALYSIS_VERSION } from "../src/pipeline/build";
 import { rebuild } from "../src/rebuild";
+import { readIndex, writeIndex } from "../src/storage/article-index";
 import { readBlob, readManifest, readPointer } from "../src/storage/published";
 import { SEEDS, clearStorage, get, instrument, kvKeys, putArticles, r2Keys } from "./helpers";
 
@@ -143,5 +145,46 @@ describe("catching up after the article index is lost", () => {
     const first = await rebuild(env, { readBatch: 3 });
     expect(first.status).toBe("published");
     expect(first.record?.pending).toBe(2);
+  });
+});
+
+describe("the article index's layout", () => {
+  it("spreads over more shards as it outgrows one, keeping every analysis and no old shard", async () => {
+    await clearStorage();
+    await putArticles({ ...SEEDS, ...EVENTS });
+    expect((await rebuild(env)).status).toBe("published");
+    const one = await readIndex(env.DIGEST);
+    expect(one.shards, "a small corpus's index is one shard").toBe(1);
+    expect(await kvKeys("index/")).toEqual([`index/v${ANALYSIS_VERSION}/1/0`]);
+    const analysed = [...one.entries.keys()].sort();
+
+    // Shard sizes a few articles fill, so the next write must re-lay the index out.
+    const tiny = { targetBytes: 4_000, splitBytes: 8_000 };
+    await writeIndex(env.DIGEST, one, ["wire/budget.txt"], tiny);
+    const spread = await readIndex(env.DIGEST);
+    expect(spread.shards).toBeGreaterThan(1);
+    expect([...spread.entries.keys()].sort()).toEqual(analysed);
+    expect(JSON.stringify([...spread.entries.values()].sort((a, b) => (a.key < b.key ? -1 : 1)))).toBe(
+      JSON.stringify([...one.entries.values()].sort((a, b) => (a.key < b.key ? -1 : 1))),
+    );
+    const shardKeys = (await kvKeys("index/")).filter((key) => !key.endsWith("/head"));
+    expect(shardKeys, "only the new layout's shards are left").toHaveLength(spread.shards);
+
+    // A rebuild over the re-laid index reads nothing again and publishes what it published.
+    const before = await liveOutputs();
+    const { bucket, reads } = countingCorpus();
+    expect((await rebuild({ ...env, CORPUS: bucket }, { force: true })).status).toBe("published");
+    expect(reads).toEqual([]);
+    expect(await liveOutputs()).toEqual(before);
+  });
+
+  it("a rebuild after adding one article reads the index in one KV read, beside pointer, manifest and live digest", async () => {
+    await clearStorage();
+    await putArticles(SEEDS);
+    expect((await rebuild(env)).status).toBe("published");
+    await putArticles({ "wire/budget.txt": EVENTS["wire/budget.txt"] });
+    const kv = instrument(env.DIGEST, ["get"]);
+    expect((await rebuild({ ...env, DIGEST: kv.binding })).status).toBe("published");
+    expect((kv.keys.get as string[]).filter((key) => key.startsWith("index/")).sort()).toEqual([`index/v${ANALYSIS_VERSION}/1/0`, `index/v${ANALYSIS_VERSION}/head`]);
   });
 });

@@ -1,9 +1,10 @@
 // The article index in KV: every corpus file's analysis (cleaned article or rejection),
 // tagged with the R2 etag and upload time it was made from, so a rebuild reads and analyses
-// only files that are new or changed. Entries live in a fixed number of shard objects
-// (a few large values, not one per article): a rebuild reads every shard once and rewrites
-// only the shards whose entries changed. The index is a cache of pure results: losing it,
-// or two rebuilds overwriting each other's shards, costs re-analysis, never a wrong digest.
+// only files that are new or changed. Entries live in a few large shard objects, as few as
+// their size allows (one up to about 1,800 articles), because each costs a read on every
+// rebuild; a rebuild rewrites only the shards whose entries changed. The index is a cache
+// of pure results: losing it, or two rebuilds overwriting each other's shards (or one
+// re-laying it out under the other), costs re-analysis, never a wrong digest.
 import { ANALYSIS_VERSION } from "../pipeline/build";
 import { joinSentences } from "../pipeline/clean";
 import { hash32 } from "../pipeline/text";
@@ -17,18 +18,31 @@ export interface IndexEntry {
   analysis: FileAnalysis;
 }
 
-/** Shards: at 50,000 articles each holds ~1,600 (a few MB), far under KV's 25 MiB per value. */
-export const INDEX_SHARDS = 32;
-const SHARD_PREFIX = `index/v${ANALYSIS_VERSION}/`;
+const PREFIX = `index/v${ANALYSIS_VERSION}/`;
+/** Names the shard count in use, so a reader knows which shard keys to read. */
+const HEAD_KEY = `${PREFIX}head`;
+/**
+ * Shard size. Every shard is read on every rebuild and a changed shard is rewritten whole,
+ * so the count trades read operations against bytes rewritten per change: a re-layout aims
+ * at `targetBytes` each, and one happens when a shard grows past `splitBytes` (one shard
+ * holds about 3,500 articles before it splits; 10,000 take 6).
+ */
+export const SHARD_SIZES = { targetBytes: 10 * 1024 * 1024, splitBytes: 20 * 1024 * 1024 };
 /** KV's value limit is 25 MiB; stay clear of it so a write never fails on size. */
 const MAX_SHARD_BYTES = 24 * 1024 * 1024;
 
-export function shardOf(key: string): number {
-  return hash32("shard:" + key) % INDEX_SHARDS;
+export interface ArticleIndex {
+  entries: Map<string, IndexEntry>;
+  /** Shard count of the stored layout the entries were read from (1 when nothing is stored). */
+  shards: number;
 }
 
-function shardKey(shard: number): string {
-  return `${SHARD_PREFIX}${String(shard).padStart(2, "0")}`;
+export function shardOf(key: string, shards: number): number {
+  return hash32("shard:" + key) % shards;
+}
+
+function shardKey(shards: number, shard: number): string {
+  return `${PREFIX}${shards}/${shard}`;
 }
 
 /**
@@ -58,27 +72,51 @@ function unpack(stored: IndexEntry): IndexEntry {
 }
 
 /** Every stored analysis of the current ANALYSIS_VERSION, by corpus key. */
-export async function readIndex(kv: KVNamespace): Promise<Map<string, IndexEntry>> {
-  const shards = await Promise.all(Array.from({ length: INDEX_SHARDS }, (_, shard) => kv.get<IndexEntry[]>(shardKey(shard), "json")));
-  const index = new Map<string, IndexEntry>();
-  for (const entries of shards) for (const entry of entries ?? []) index.set(entry.key, unpack(entry));
-  return index;
+export async function readIndex(kv: KVNamespace): Promise<ArticleIndex> {
+  const head = await kv.get<{ shards: number }>(HEAD_KEY, "json");
+  const shards = head && Number.isInteger(head.shards) && head.shards >= 1 ? head.shards : 1;
+  const bodies = await Promise.all(Array.from({ length: shards }, (_, shard) => kv.get<IndexEntry[]>(shardKey(shards, shard), "json")));
+  const entries = new Map<string, IndexEntry>();
+  for (const stored of bodies) for (const entry of stored ?? []) entries.set(entry.key, unpack(entry));
+  return { entries, shards };
 }
 
-/** Rewrite the shards holding any of `touched` (keys added, changed or removed). */
-export async function writeIndex(kv: KVNamespace, index: Map<string, IndexEntry>, touched: Iterable<string>): Promise<void> {
-  const shards = new Set<number>();
-  for (const key of touched) shards.add(shardOf(key));
-  if (shards.size === 0) return;
+function shardBody(entries: IndexEntry[]): Uint8Array {
+  entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return new TextEncoder().encode(JSON.stringify(entries.map(pack)));
+}
+
+function shardBodies(index: ArticleIndex, shards: number, only: Set<number> | null): Map<number, Uint8Array> {
   const members = new Map<number, IndexEntry[]>();
-  for (const shard of shards) members.set(shard, []);
-  for (const entry of index.values()) members.get(shardOf(entry.key))?.push(entry);
-  await Promise.all(
-    [...members].map(([shard, entries]) => {
-      entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      const body = new TextEncoder().encode(JSON.stringify(entries.map(pack)));
-      if (body.byteLength > MAX_SHARD_BYTES) throw new Error(`article index shard ${shard} would be ${body.byteLength} bytes, over the KV value limit`);
-      return kv.put(shardKey(shard), body);
-    }),
-  );
+  for (let shard = 0; shard < shards; shard++) if (!only || only.has(shard)) members.set(shard, []);
+  for (const entry of index.entries.values()) members.get(shardOf(entry.key, shards))?.push(entry);
+  return new Map([...members].map(([shard, entries]) => [shard, shardBody(entries)]));
+}
+
+/**
+ * Rewrite the shards holding any of `touched` (keys added, changed or removed). When one
+ * outgrows `sizes.splitBytes`, the whole index is laid out again over more shards, the head
+ * switched to them, and the old shards deleted.
+ */
+export async function writeIndex(kv: KVNamespace, index: ArticleIndex, touched: Iterable<string>, sizes = SHARD_SIZES): Promise<void> {
+  const changed = new Set<number>();
+  for (const key of touched) changed.add(shardOf(key, index.shards));
+  if (changed.size === 0) return;
+  let shards = index.shards;
+  let bodies = shardBodies(index, shards, changed);
+  if ([...bodies.values()].some((body) => body.byteLength > sizes.splitBytes)) {
+    const total = [...shardBodies(index, shards, null).values()].reduce((sum, body) => sum + body.byteLength, 0);
+    shards = Math.max(shards + 1, Math.ceil(total / sizes.targetBytes));
+    bodies = shardBodies(index, shards, null);
+  }
+  for (const [shard, body] of bodies) {
+    if (body.byteLength > MAX_SHARD_BYTES) throw new Error(`article index shard ${shard} would be ${body.byteLength} bytes, over the KV value limit`);
+  }
+  await Promise.all([...bodies].map(([shard, body]) => kv.put(shardKey(shards, shard), body)));
+  if (shards !== index.shards) {
+    // Readers follow the head: switch it only once the new shards are all written.
+    await kv.put(HEAD_KEY, JSON.stringify({ shards }));
+    await Promise.all(Array.from({ length: index.shards }, (_, shard) => kv.delete(shardKey(index.shards, shard))));
+    index.shards = shards;
+  }
 }
