@@ -1,6 +1,7 @@
-// Front page (page 1) and archive pages (/page/2, /page/3, ...): stories newest-updated first.
+// Front page: the newest-updated stories, then the archive's months.
+import type { ArchiveMonth } from "../src/render/index";
 import type { SiteModel, StoryView } from "../src/render/model";
-import { pagePath } from "../src/render/text";
+import { archivePath, monthLabel } from "../src/render/text";
 import { h, listText, time, type Html } from "./html";
 import { layout } from "./layout";
 
@@ -9,11 +10,10 @@ export const FRONT_SUMMARY_SENTENCES = 4;
 
 export interface FrontProps {
   site: SiteModel;
-  /** Stories on this page. */
+  /** Stories on the front page. */
   stories: StoryView[];
-  /** 1-based page number and the number of pages. */
-  page: number;
-  pages: number;
+  /** Every month with stories, newest first. */
+  months: ArchiveMonth[];
 }
 
 function sourcesLine(story: StoryView): string {
@@ -24,7 +24,7 @@ function sourcesLine(story: StoryView): string {
   return names.length ? `${count}: ${listText(names)}` : count;
 }
 
-function storyCard(story: StoryView): Html {
+export function storyCard(story: StoryView): Html {
   const sentences = story.story.summary
     .slice(0, FRONT_SUMMARY_SENTENCES)
     .map((s) => s.text.trim())
@@ -43,24 +43,20 @@ ${sentences ? h`<p>${sentences}</p>` : ""}
 </article></li>`;
 }
 
-function pager(page: number, pages: number): Html | string {
-  if (pages <= 1) return "";
-  const numbers = Array.from({ length: pages }, (_, i) => i + 1);
-  return h`<nav class="pager" aria-label="Pages"><ul>
-${page > 1 ? h`<li><a href="${pagePath(page - 1)}" rel="prev">Newer stories</a></li>` : ""}
-${numbers.map((n) =>
-  n === page
-    ? h`<li><a href="${pagePath(n)}" aria-current="page"><span class="vh">Page </span>${n}</a></li>`
-    : h`<li><a href="${pagePath(n)}"><span class="vh">Page </span>${n}</a></li>`,
-)}
-${page < pages ? h`<li><a href="${pagePath(page + 1)}" rel="next">Older stories</a></li>` : ""}
-</ul></nav>`;
+/** The archive's months, shown once the front page does not hold every story. */
+function archiveNav(months: ArchiveMonth[]): Html {
+  return h`<nav class="archive" aria-labelledby="archive-heading">
+<h2 id="archive-heading">Archive</h2>
+<ul>
+${months.map(({ month, stories }) => h`<li><a href="${archivePath(month)}">${monthLabel(month)}</a> <span class="meta">(${stories.length} ${stories.length === 1 ? "story" : "stories"})</span></li>`)}
+</ul>
+</nav>`;
 }
 
 export function frontPage(props: FrontProps): Html {
-  const { site, stories, page, pages } = props;
+  const { site, stories, months } = props;
   const { meta } = site.digest;
-  const title = page === 1 ? meta.title : `${meta.title}, page ${page} of ${pages}`;
+  const title = meta.title;
   const body = h`<h1>${title}</h1>
 <p class="lede">${meta.description}</p>
 <p class="meta">Updated ${time(site.built)}. Times are in UTC.</p>
@@ -69,12 +65,12 @@ ${stories.length
 ${stories.map(storyCard)}
 </ol>`
   : h`<p>No stories yet.</p>`}
-${pager(page, pages)}`;
+${stories.length < site.stories.length ? archiveNav(months) : ""}`;
   return layout({
     site,
     title,
     description: meta.description,
-    path: pagePath(page),
+    path: "/",
     ogType: "website",
     body,
     buildSummary: true,

@@ -11,16 +11,16 @@ export interface LayoutProps {
   title: string;
   /** Plain-text page description (meta description, og:description). */
   description: string;
-  /** Root-relative path of this page, e.g. "/", "/page/2", "/stories/abc". */
+  /** Root-relative path of this page, e.g. "/", "/archive/2024-07", "/stories/abc". */
   path: string;
   ogType: "website" | "article";
   /** Article times for og:type=article. */
   times?: { published: string; modified: string };
   body: Html;
   /**
-   * Say when and from how much the digest was built. Front and archive pages only: a story
-   * page then depends on its story alone, so a rebuild that leaves the story alone leaves
-   * its page's bytes (and ETag) alone too.
+   * Say when and from how much the digest was built. The front page only: a story or
+   * archive page then depends on its stories alone, so a rebuild that leaves them alone
+   * leaves its bytes (and ETag) alone too.
    */
   buildSummary: boolean;
 }

@@ -73,7 +73,8 @@ sup a { text-decoration: none; padding: 0 0.1em; }
 .timeline { padding-left: 1.5rem; }
 .timeline li { margin-bottom: 0.4rem; }
 .pager { margin-top: 2rem; }
-.pager [aria-current] { font-weight: 700; color: inherit; text-decoration: none; }
+.archive { margin-top: 2.5rem; }
+.archive ul { margin: 0; padding-left: 1.25rem; }
 .site-footer { border-top: 1px solid var(--rule); color: var(--muted); font-size: 0.9375rem; padding: 1rem 0; }
 @media (min-width: 48rem) {
   body { font-size: 1.125rem; }

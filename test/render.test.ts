@@ -225,6 +225,7 @@ describe("renderSite: files", () => {
     expect(paths).toEqual(
       [
         "index.html",
+        "archive/2024-07.html",
         ...seeds.stories.map((s) => `stories/${s.id}.html`),
         "rss.xml",
         "atom.xml",
@@ -236,6 +237,7 @@ describe("renderSite: files", () => {
     );
     const types = Object.fromEntries(files.map((f) => [f.path, f.contentType]));
     expect(types["index.html"]).toBe("text/html; charset=utf-8");
+    expect(types["archive/2024-07.html"]).toBe("text/html; charset=utf-8");
     expect(types[`stories/${seeds.stories[0].id}.html`]).toBe("text/html; charset=utf-8");
     expect(types["rss.xml"]).toBe("application/rss+xml; charset=utf-8");
     expect(types["atom.xml"]).toBe("application/atom+xml; charset=utf-8");
@@ -273,35 +275,45 @@ describe("renderSite: files", () => {
     expect(bytes).toBeLessThan(30 * 1024);
   });
 
-  it("paginates at STORIES_PER_PAGE with stable /page/n URLs, newest-updated first", () => {
+  it("shows the newest STORIES_PER_PAGE stories on the front page and every story on its month's archive page", () => {
+    // 65 stories: 40 first reported in July 2024, 25 in September (none in August).
     const many = Array.from({ length: STORIES_PER_PAGE * 2 + 5 }, (_, i) =>
       story(`s${String(i).padStart(3, "0")}`, {
-        published: new Date(Date.UTC(2024, 6, 1, 0, i)).toISOString(),
-        updated: new Date(Date.UTC(2024, 6, 1, 1, i)).toISOString(),
+        published: new Date(Date.UTC(2024, i < 40 ? 6 : 8, 1 + (i % 28), 0, i)).toISOString(),
+        updated: new Date(Date.UTC(2024, 9, 1, 1, i)).toISOString(),
       }),
     );
     const files = byPath(renderSite(digest(many)));
-    expect(files.has("index.html")).toBe(true);
-    expect(files.has("page/1.html")).toBe(false);
-    expect(files.has("page/2.html")).toBe(true);
-    expect(files.has("page/3.html")).toBe(true);
-    expect(files.has("page/4.html")).toBe(false);
+    expect([...files.keys()].filter((path) => path.startsWith("archive/")).sort()).toEqual(["archive/2024-07.html", "archive/2024-09.html"]);
     const front = files.get("index.html")!.body;
-    expect(front).toContain('href="/page/2"');
-    expect(front).toContain('rel="next"');
-    // Newest-updated first: the last story made is the first shown.
+    // Newest-updated first: the last story made is the first shown, and only 30 are shown.
     const first = front.indexOf("/stories/s064");
     const second = front.indexOf("/stories/s063");
     expect(first).toBeGreaterThan(-1);
     expect(second).toBeGreaterThan(first);
-    expect(front).not.toContain("/stories/s034\"");
-    const page2 = files.get("page/2.html")!.body;
-    expect(page2).toContain("/stories/s034");
-    expect(page2).toContain('<link rel="canonical" href="https://news.example.org/page/2">');
-    expect(page2).toContain('href="/" rel="prev"');
-    const page3 = files.get("page/3.html")!.body;
-    expect(page3).toContain("/stories/s000");
-    expect(page3).not.toContain('rel="next"');
+    expect(front).not.toContain('/stories/s034"');
+    expect(front).toContain('href="/archive/2024-09">September 2024</a> <span class="meta">(25 stories)</span>');
+    expect(front).toContain('href="/archive/2024-07">July 2024</a> <span class="meta">(40 stories)</span>');
+
+    const july = files.get("archive/2024-07.html")!.body;
+    const shown = (page: string) => [...page.matchAll(/<h2><a href="\/stories\/(s\d+)"/g)].map((m) => m[1]);
+    expect(shown(july)).toHaveLength(40);
+    expect(shown(july)).toContain("s000");
+    expect(shown(july)).not.toContain("s040");
+    expect(july).toContain('<link rel="canonical" href="https://news.example.org/archive/2024-07">');
+    expect(july).toContain('href="/archive/2024-09" rel="prev"');
+    expect(july).not.toContain('rel="next"');
+    expect(shown(files.get("archive/2024-09.html")!.body).sort()).toEqual(many.slice(40).map((s) => s.id));
+  });
+
+  it("leaves a month's archive page byte for byte alone when a rebuild adds a story in another month", () => {
+    const july = story("july", { published: "2024-07-10T08:00:00Z", updated: "2024-07-10T08:00:00Z" });
+    const august = story("august", { published: "2024-08-02T08:00:00Z", updated: "2024-08-02T08:00:00Z" });
+    const later = story("later", { published: "2024-08-20T08:00:00Z", updated: "2024-08-20T08:00:00Z" });
+    const before = byPath(renderSite(digest([july, august])));
+    const after = byPath(renderSite({ ...digest([july, august, later]), generatedAt: "2024-08-21T00:00:00Z" }));
+    expect(after.get("archive/2024-07.html")!.body).toBe(before.get("archive/2024-07.html")!.body);
+    expect(after.get("archive/2024-08.html")!.body).not.toBe(before.get("archive/2024-08.html")!.body);
   });
 
   it("feeds carry the newest FEED_ITEMS stories; every story keeps its page", () => {

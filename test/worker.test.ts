@@ -68,6 +68,10 @@ describe("the digest Worker on the seed corpus", () => {
     const storyHtml = await page.text();
     for (const article of story.articles) expect(storyHtml).toContain(`id="${article.id}"`);
     expect(storyHtml).not.toMatch(/Related Posts|POPULAR ARTICLE|ACCESS RANKING|Follow us/);
+    // The month the story was first reported in has an archive page listing it.
+    const archive = await get(`/archive/${story.published!.slice(0, 7)}`);
+    expect(archive.status).toBe(200);
+    expect(await archive.text()).toContain(`/stories/${story.id}`);
   });
 
   it("serves RSS and Atom that an independent XML parser reads, and JSON Feed 1.1", async () => {
@@ -97,6 +101,7 @@ describe("the digest Worker on the seed corpus", () => {
     }
     expect((await get("/no-such-page")).status).toBe(404);
     expect((await get("/stories/nope")).status).toBe(404);
+    expect((await get("/archive/1999-01")).status).toBe(404);
   });
 
   it("reports the live build on /healthz", async () => {

@@ -3,13 +3,14 @@
 // comes from the digest (generatedAt is the build time); nothing reads the clock.
 import type { Digest } from "../pipeline/types";
 import { FAVICON_SVG } from "../../templates/favicon";
+import { archivePage } from "../../templates/archive";
 import { frontPage } from "../../templates/front";
 import { storyPage } from "../../templates/story";
 import { STYLE_CSS } from "../../templates/style";
 import { renderAtom, renderJsonFeed, renderRss } from "./feeds";
 import { renderDigestJson } from "./json";
-import { siteModel, type SiteModel } from "./model";
-import { xmlSafeDeep } from "./text";
+import { siteModel, type SiteModel, type StoryView } from "./model";
+import { monthKey, xmlSafeDeep } from "./text";
 
 export interface RenderedFile {
   path: string;
@@ -17,7 +18,7 @@ export interface RenderedFile {
   contentType: string;
 }
 
-/** Stories per front/archive page; page n ≥ 2 is served at /page/n. */
+/** Stories on the front page; every story is also on its month's archive page. */
 export const STORIES_PER_PAGE = 30;
 
 export const CONTENT_TYPES = {
@@ -35,23 +36,49 @@ export function prepareDigest(digest: Digest): SiteModel {
   return siteModel(xmlSafeDeep(digest));
 }
 
-/** Number of front/archive pages (at least 1). */
-export function pageCount(stories: number): number {
-  return Math.max(1, Math.ceil(stories / STORIES_PER_PAGE));
+export interface ArchiveMonth {
+  /** "2024-07" */
+  month: string;
+  /** Stories first reported that month (UTC), newest first. */
+  stories: StoryView[];
+}
+
+/**
+ * Stories by the month they were first reported, newest month first. That month only moves
+ * when an earlier report joins the story, so a rebuild rewrites the archive pages of the
+ * months its changes fall in, not every page after a story that moved up (as numbered
+ * pages of a newest-first list would).
+ */
+export function archiveMonths(site: SiteModel): ArchiveMonth[] {
+  const months = new Map<string, StoryView[]>();
+  for (const story of site.stories) {
+    const month = monthKey(story.published.ms);
+    const list = months.get(month);
+    if (list) list.push(story);
+    else months.set(month, [story]);
+  }
+  return [...months]
+    .sort(([a], [b]) => (a < b ? 1 : -1))
+    .map(([month, stories]) => ({ month, stories: stories.sort((a, b) => b.published.ms - a.published.ms || (a.id < b.id ? -1 : 1)) }));
 }
 
 export function renderSite(digest: Digest): RenderedFile[] {
   const site = prepareDigest(digest);
-  const files: RenderedFile[] = [];
-  const pages = pageCount(site.stories.length);
-  for (let page = 1; page <= pages; page++) {
-    const stories = site.stories.slice((page - 1) * STORIES_PER_PAGE, page * STORIES_PER_PAGE);
+  const months = archiveMonths(site);
+  const files: RenderedFile[] = [
+    {
+      path: "index.html",
+      body: frontPage({ site, stories: site.stories.slice(0, STORIES_PER_PAGE), months }).toString(),
+      contentType: CONTENT_TYPES.html,
+    },
+  ];
+  months.forEach(({ month, stories }, i) => {
     files.push({
-      path: page === 1 ? "index.html" : `page/${page}.html`,
-      body: frontPage({ site, stories, page, pages }).toString(),
+      path: `archive/${month}.html`,
+      body: archivePage({ site, month, stories, newer: months[i - 1]?.month ?? null, older: months[i + 1]?.month ?? null }),
       contentType: CONTENT_TYPES.html,
     });
-  }
+  });
   for (const story of site.stories) {
     files.push({
       path: `stories/${story.id}.html`,

@@ -52,9 +52,23 @@ export function storyUrl(digest: Digest, id: string): string {
   return siteBase(digest) + storyPath(id);
 }
 
-/** Root-relative path of front/archive page n (1 is the front page). */
-export function pagePath(n: number): string {
-  return n <= 1 ? "/" : `/page/${n}`;
+/** Root-relative path of a month's archive page ("2024-07"). */
+export function archivePath(month: string): string {
+  return `/archive/${month}`;
+}
+
+/** The UTC month of a time as an archive key: "2024-07". */
+export function monthKey(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+}
+
+const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** "2024-07" → "July 2024". */
+export function monthLabel(month: string): string {
+  const [year, number] = month.split("-");
+  return `${MONTH_NAMES[Number(number) - 1]} ${year}`;
 }
 
 /** The URL when it is an absolute http(s) URL (normalized), else null: only these become links. */

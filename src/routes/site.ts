@@ -90,7 +90,7 @@ const STATIC_PATHS: Record<string, string> = {
 
 for (const [route, path] of Object.entries(STATIC_PATHS)) site.get(route, (c) => serve(c, path));
 site.get("/stories/:id{[A-Za-z0-9_-]{1,64}}", (c) => serve(c, `stories/${c.req.param("id")}.html`));
-site.get("/page/:n{[1-9][0-9]{0,5}}", (c) => (c.req.param("n") === "1" ? c.redirect("/", 301) : serve(c, `page/${c.req.param("n")}.html`)));
+site.get("/archive/:month{[0-9]{4}-[0-9]{2}}", (c) => serve(c, `archive/${c.req.param("month")}.html`));
 
 /** The public paths, for answering 405 with the methods they do take. */
-export const PUBLIC_ROUTES = [...Object.keys(STATIC_PATHS), "/stories/:id", "/page/:n"];
+export const PUBLIC_ROUTES = [...Object.keys(STATIC_PATHS), "/stories/:id", "/archive/:month"];

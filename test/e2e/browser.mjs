@@ -116,9 +116,9 @@ async function checkFrontPage(page, base, digest) {
   assert((await h1.count()) === 1, `front page has ${await h1.count()} <h1> elements`);
   assert(await h1.isVisible(), "front page <h1> is not visible");
   assert(squash(await h1.textContent()) === squash(digest.meta.title), `front page <h1> is "${squash(await h1.textContent())}"`);
-  const shown = digest.stories.slice(0, 30); // STORIES_PER_PAGE (src/render/index.ts): page 1 of the front page
+  const shown = digest.stories.slice(0, 30); // STORIES_PER_PAGE (src/render/index.ts): the front page
   const cards = page.locator("ol.stories > li");
-  assert((await cards.count()) === shown.length, `front page lists ${await cards.count()} stories, digest.json has ${shown.length} for page 1`);
+  assert((await cards.count()) === shown.length, `front page lists ${await cards.count()} stories, digest.json has ${shown.length} for it`);
   for (const [i, story] of shown.entries()) {
     const link = cards.nth(i).locator("h2 a");
     assert(await link.isVisible(), `story title link ${i + 1} ("${story.title}") is not visible`);
@@ -292,6 +292,7 @@ export async function browserChecks({ base, digest, check, outDir }) {
     for (const [name, url] of [
       ["front page", `${base}/`],
       [`story page (${story.id})`, story.url],
+      [`archive page (${story.published.slice(0, 7)})`, `${base}/archive/${story.published.slice(0, 7)}`],
     ]) {
       await check(`axe-core: ${name} (390px, 1280px, dark 1280px)`, async () => {
         const blocking = [];
