@@ -870,16 +870,21 @@ async function main(args: Args): Promise<void> {
   const ok = <T,>(o: ChildOutcome<T> | undefined): T | undefined => (o?.status === "ok" ? o.result : undefined);
   const b10 = ok(builds[10000]);
   const b50 = ok(builds[50000]);
-  const inc1 = incremental[1000] && "result" in incremental[1000] ? (incremental[1000] as ChildOutcome<IncrementalResult>).result : undefined;
+  const incrementalAt = (size: number) => (incremental[size] && "result" in incremental[size] ? (incremental[size] as ChildOutcome<IncrementalResult>).result : undefined);
+  const inc1 = incrementalAt(1000);
   const add1 = inc1?.steps.find((s) => s.step === "add 1 article");
+  // The issue sets the incremental targets at 10,000 articles; 1,000 is shown beside them.
+  const add10k = incrementalAt(10000)?.steps.find((s) => s.step === "add 1 article");
   const p10 = ok(peers[10000]);
   const statusOf = (o: { status: string } | undefined): string => (o ? o.status : "not run");
   const targets = [
     { target: "10,000 articles full build ≤ 10 s", limit: 10_000, unit: "ms", actual: b10?.timing.totalMs ?? statusOf(builds[10000]) },
     { target: "10,000 articles peak heap ≤ 128 MB", limit: 128, unit: "MB", actual: builds[10000]?.heap?.peakHeapUsedMB ?? statusOf(builds[10000]) },
     { target: "10,000 articles peak live heap ≤ 128 MB (after-GC)", limit: 128, unit: "MB", actual: builds[10000]?.heap?.peakLiveHeapMB ?? statusOf(builds[10000]) },
-    { target: "incremental add of 1 ≤ 300 ms (1,000 corpus)", limit: 300, unit: "ms", actual: add1?.ms ?? statusOf(incremental[1000]) },
-    { target: "incremental add of 1 ≤ 20 storage ops (1,000 corpus)", limit: 20, unit: "ops", actual: add1?.storageOps.total ?? statusOf(incremental[1000]) },
+    { target: "10,000 articles incremental add of 1 ≤ 300 ms", limit: 300, unit: "ms", actual: add10k?.ms ?? statusOf(incremental[10000]) },
+    { target: "10,000 articles incremental add of 1 ≤ 20 storage ops", limit: 20, unit: "ops", actual: add10k?.storageOps.total ?? statusOf(incremental[10000]) },
+    { target: "(1,000 articles) incremental add of 1 ≤ 300 ms", limit: 300, unit: "ms", actual: add1?.ms ?? statusOf(incremental[1000]) },
+    { target: "(1,000 articles) incremental add of 1 ≤ 20 storage ops", limit: 20, unit: "ops", actual: add1?.storageOps.total ?? statusOf(incremental[1000]) },
     {
       target: "50k/10k build time ratio ≤ 6",
       limit: 6,
