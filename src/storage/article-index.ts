@@ -1,7 +1,7 @@
 // The article index in KV: every corpus file's analysis (cleaned article or rejection),
 // tagged with the R2 etag and upload time it was made from, so a rebuild reads and analyses
 // only files that are new or changed. Entries live in a few large shard objects, as few as
-// their size allows (one up to about 1,800 articles), because each costs a read on every
+// their size allows (one up to about 3,500 articles), because each costs a read on every
 // rebuild; a rebuild rewrites only the shards whose entries changed. The index is a cache
 // of pure results: losing it, or two rebuilds overwriting each other's shards (or one
 // re-laying it out under the other), costs re-analysis, never a wrong digest.
@@ -81,16 +81,13 @@ export async function readIndex(kv: KVNamespace): Promise<ArticleIndex> {
   return { entries, shards };
 }
 
-function shardBody(entries: IndexEntry[]): Uint8Array {
-  entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return new TextEncoder().encode(JSON.stringify(entries.map(pack)));
-}
-
-function shardBodies(index: ArticleIndex, shards: number, only: Set<number> | null): Map<number, Uint8Array> {
-  const members = new Map<number, IndexEntry[]>();
+/** Shard bodies of `shards` shards (those in `only`, or all): each its entries' JSON by key, as one array. */
+function shardBodies(keys: Iterable<string>, jsonOf: (key: string) => string, shards: number, only: Set<number> | null): Map<number, Uint8Array> {
+  const members = new Map<number, string[]>();
   for (let shard = 0; shard < shards; shard++) if (!only || only.has(shard)) members.set(shard, []);
-  for (const entry of index.entries.values()) members.get(shardOf(entry.key, shards))?.push(entry);
-  return new Map([...members].map(([shard, entries]) => [shard, shardBody(entries)]));
+  for (const key of keys) members.get(shardOf(key, shards))?.push(key);
+  const encoder = new TextEncoder();
+  return new Map([...members].map(([shard, list]) => [shard, encoder.encode(`[${list.sort().map(jsonOf).join(",")}]`)]));
 }
 
 /**
@@ -102,12 +99,21 @@ export async function writeIndex(kv: KVNamespace, index: ArticleIndex, touched: 
   const changed = new Set<number>();
   for (const key of touched) changed.add(shardOf(key, index.shards));
   if (changed.size === 0) return;
+  // Each entry is serialized once, however many layouts are tried.
+  const serialized = new Map<string, string>();
+  const jsonOf = (key: string): string => {
+    let json = serialized.get(key);
+    if (json === undefined) serialized.set(key, (json = JSON.stringify(pack(index.entries.get(key)!))));
+    return json;
+  };
   let shards = index.shards;
-  let bodies = shardBodies(index, shards, changed);
+  let bodies = shardBodies(index.entries.keys(), jsonOf, shards, changed);
   if ([...bodies.values()].some((body) => body.byteLength > sizes.splitBytes)) {
-    const total = [...shardBodies(index, shards, null).values()].reduce((sum, body) => sum + body.byteLength, 0);
+    const encoder = new TextEncoder();
+    let total = 0;
+    for (const key of index.entries.keys()) total += encoder.encode(jsonOf(key)).byteLength + 1;
     shards = Math.max(shards + 1, Math.ceil(total / sizes.targetBytes));
-    bodies = shardBodies(index, shards, null);
+    bodies = shardBodies(index.entries.keys(), jsonOf, shards, null);
   }
   for (const [shard, body] of bodies) {
     if (body.byteLength > MAX_SHARD_BYTES) throw new Error(`article index shard ${shard} would be ${body.byteLength} bytes, over the KV value limit`);
