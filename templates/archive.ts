@@ -4,7 +4,7 @@
 import type { SiteModel, StoryView } from "../src/render/model";
 import { archivePath, monthLabel } from "../src/render/text";
 import { storyCard } from "./front";
-import { h } from "./html";
+import { h, type Html } from "./html";
 import { layout } from "./layout";
 
 export interface ArchiveProps {
@@ -17,11 +17,11 @@ export interface ArchiveProps {
   older: string | null;
 }
 
-export function archivePage(props: ArchiveProps): string {
+export function archivePage(props: ArchiveProps): Html {
   const { site, month, stories, newer, older } = props;
   const { meta } = site.digest;
-  const title = `${meta.title}: ${monthLabel(month)}`;
-  const body = h`<h1>Stories first reported in ${monthLabel(month)}</h1>
+  const label = monthLabel(month);
+  const body = h`<h1>Stories first reported in ${label}</h1>
 <p class="meta">Newest first. Times are in UTC. <a href="/">Latest stories</a></p>
 <ol class="stories">
 ${stories.map(storyCard)}
@@ -32,11 +32,11 @@ ${older ? h`<li><a href="${archivePath(older)}" rel="next">Older: ${monthLabel(o
 </ul></nav>`;
   return layout({
     site,
-    title,
-    description: `${meta.title}: stories first reported in ${monthLabel(month)}.`,
+    title: `${meta.title}: ${label}`,
+    description: `${meta.title}: stories first reported in ${label}.`,
     path: archivePath(month),
     ogType: "website",
     body,
     buildSummary: false,
-  }).toString();
+  });
 }

@@ -56,8 +56,7 @@ ${months.map(({ month, stories }) => h`<li><a href="${archivePath(month)}">${mon
 export function frontPage(props: FrontProps): Html {
   const { site, stories, months } = props;
   const { meta } = site.digest;
-  const title = meta.title;
-  const body = h`<h1>${title}</h1>
+  const body = h`<h1>${meta.title}</h1>
 <p class="lede">${meta.description}</p>
 <p class="meta">Updated ${time(site.built)}. Times are in UTC.</p>
 ${stories.length
@@ -68,7 +67,7 @@ ${stories.map(storyCard)}
 ${stories.length < site.stories.length ? archiveNav(months) : ""}`;
   return layout({
     site,
-    title,
+    title: meta.title,
     description: meta.description,
     path: "/",
     ogType: "website",

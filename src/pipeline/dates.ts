@@ -1,7 +1,7 @@
 // Dates as news pages print them ("July 29, 2024", "7:00 JST, July 29, 2024", "05/02/07, 9:00 PM PDT")
 // → RFC 3339 UTC. A date without a year is not a date here: we never invent one.
 
-const MONTH_NAMES = "january february march april may june july august september october november december".split(" ");
+export const MONTH_NAMES = "january february march april may june july august september october november december".split(" ");
 const WEEKDAY_NAMES = "monday tuesday wednesday thursday friday saturday sunday".split(" ");
 /** Month names and their abbreviations ("jan", "sept") → 1–12. */
 const MONTHS: Record<string, number> = { sept: 9 };

@@ -11,6 +11,7 @@ import { renderAtom, renderJsonFeed, renderRss } from "./feeds";
 import { renderDigestJson } from "./json";
 import { siteModel, type SiteModel, type StoryView } from "./model";
 import { monthKey, xmlSafeDeep } from "./text";
+import { appendTo } from "../pipeline/collections";
 
 export interface RenderedFile {
   path: string;
@@ -51,12 +52,7 @@ export interface ArchiveMonth {
  */
 export function archiveMonths(site: SiteModel): ArchiveMonth[] {
   const months = new Map<string, StoryView[]>();
-  for (const story of site.stories) {
-    const month = monthKey(story.published.ms);
-    const list = months.get(month);
-    if (list) list.push(story);
-    else months.set(month, [story]);
-  }
+  for (const story of site.stories) appendTo(months, monthKey(story.published.ms), story);
   return [...months]
     .sort(([a], [b]) => (a < b ? 1 : -1))
     .map(([month, stories]) => ({ month, stories: stories.sort((a, b) => b.published.ms - a.published.ms || (a.id < b.id ? -1 : 1)) }));
@@ -75,7 +71,7 @@ export function renderSite(digest: Digest): RenderedFile[] {
   months.forEach(({ month, stories }, i) => {
     files.push({
       path: `archive/${month}.html`,
-      body: archivePage({ site, month, stories, newer: months[i - 1]?.month ?? null, older: months[i + 1]?.month ?? null }),
+      body: archivePage({ site, month, stories, newer: months[i - 1]?.month ?? null, older: months[i + 1]?.month ?? null }).toString(),
       contentType: CONTENT_TYPES.html,
     });
   });

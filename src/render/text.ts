@@ -1,6 +1,6 @@
 // Shared helpers for every renderer: XML-safe text, HTML escaping, URLs, dates, story order.
 // Everything here is pure and deterministic: no clock, no locale, no I/O.
-import { toRfc3339 } from "../pipeline/dates";
+import { MONTH_NAMES, toRfc3339 } from "../pipeline/dates";
 import type { DedupedArticle, Digest, Story } from "../pipeline/types";
 
 // Characters XML 1.0 forbids (C0 controls other than tab/LF/CR, U+FFFE/U+FFFF, lone surrogates),
@@ -63,12 +63,11 @@ export function monthKey(ms: number): string {
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
 }
 
-const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-
 /** "2024-07" → "July 2024". */
 export function monthLabel(month: string): string {
   const [year, number] = month.split("-");
-  return `${MONTH_NAMES[Number(number) - 1]} ${year}`;
+  const name = MONTH_NAMES[Number(number) - 1];
+  return `${name[0].toUpperCase()}${name.slice(1)} ${year}`;
 }
 
 /** The URL when it is an absolute http(s) URL (normalized), else null: only these become links. */
@@ -100,7 +99,7 @@ export function rfc3339(ms: number): string {
   return toRfc3339(new Date(ms));
 }
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS = MONTH_NAMES.map((name) => name[0].toUpperCase() + name.slice(1, 3));
 
 /** Human date in UTC, stated so: "29 Jul 2024, 13:00 UTC". */
 export function humanUtc(ms: number): string {
