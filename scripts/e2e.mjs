@@ -661,7 +661,6 @@ async function main() {
   }
 }
 
-/** The story and article to copy: the first story, its first non-duplicate article. */
 /** The story with the most sources (the seeds' story), whatever order file times give the stories. */
 function pickJoinTarget(digest) {
   const story = [...digest.stories].sort((a, b) => b.articles.length - a.articles.length)[0];

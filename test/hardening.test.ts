@@ -15,8 +15,8 @@ import { READ_BATCH, rebuild } from "../src/rebuild";
 import { FEED_ITEMS } from "../src/render/feeds";
 import { renderSite, type RenderedFile } from "../src/render/index";
 import { listCorpus } from "../src/storage/corpus";
-import { readBlob, readManifest, readPointer, type Manifest } from "../src/storage/published";
-import { BASE, SEEDS, clearStorage, get, instrument, putArticles, runCron } from "./helpers";
+import { readBlob, readPointer, type Manifest } from "../src/storage/published";
+import { BASE, SEEDS, clearStorage, get, instrument, liveManifest, putArticles, runCron } from "./helpers";
 
 const enc = (text: string) => new TextEncoder().encode(text);
 
@@ -111,9 +111,7 @@ function parseFeed(path: string, xml: string): { items: number; contentHtml: str
 
 /** Every file of the live build, straight from KV (so "every HTML output" really is every one). */
 async function liveFiles(): Promise<{ manifest: Manifest; files: Map<string, { body: string; contentType: string }> }> {
-  const pointer = await readPointer(env.DIGEST);
-  expect(pointer).not.toBeNull();
-  const manifest = (await readManifest(env.DIGEST, pointer!))!;
+  const manifest = await liveManifest();
   const files = new Map<string, { body: string; contentType: string }>();
   for (const [path, entry] of Object.entries(manifest.files)) {
     const body = await readBlob(env.DIGEST, entry);
@@ -429,7 +427,7 @@ describe("bad input through the rebuild", () => {
     const before = await get("/");
     const etag = before.headers.get("etag");
     const body = await before.text();
-    const pointer = await env.DIGEST.get("pointer");
+    const pointer = await readPointer(env.DIGEST);
 
     await putArticles({ "extra/ferry.txt": NINETY_PERCENT_BOILERPLATE });
     let blobWrites = 0;
@@ -441,7 +439,7 @@ describe("bad input through the rebuild", () => {
     });
     const result = await rebuild({ ...env, DIGEST: failingKv }, { force: true });
     expect(result.status).toBe("failed");
-    expect(await env.DIGEST.get("pointer")).toBe(pointer);
+    expect(await readPointer(env.DIGEST)).toBe(pointer);
     const after = await get("/");
     expect(after.headers.get("etag")).toBe(etag);
     expect(await after.text()).toBe(body);

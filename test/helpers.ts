@@ -4,6 +4,7 @@
 import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import worker from "../src/index";
+import { readManifest, readPointer, type Manifest } from "../src/storage/published";
 
 /** The local origin the Worker's SITE_URL points at in tests. */
 export const BASE = "http://localhost:8787";
@@ -45,6 +46,15 @@ export async function kvKeys(prefix?: string): Promise<string[]> {
     cursor = page.list_complete ? undefined : page.cursor;
   } while (cursor);
   return keys.sort();
+}
+
+/** The live build's manifest (pointer → manifest); fails the test when nothing is published. */
+export async function liveManifest(): Promise<Manifest> {
+  const pointer = await readPointer(env.DIGEST);
+  if (!pointer) throw new Error("no live build: the pointer is not set");
+  const manifest = await readManifest(env.DIGEST, pointer);
+  if (!manifest) throw new Error(`no manifest for the live build ${pointer}`);
+  return manifest;
 }
 
 export async function clearStorage(): Promise<void> {
