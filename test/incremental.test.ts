@@ -194,3 +194,16 @@ describe("the article index's layout", () => {
     expect(reads).toEqual([BUILD_INDEX_KEY, liveDigest, `index/v${ANALYSIS_VERSION}/1/0`, `index/v${ANALYSIS_VERSION}/head`, "pointer"].sort());
   });
 });
+
+describe("objects that are not articles", () => {
+  it("are rejected by their name without being downloaded", async () => {
+    await clearStorage();
+    await putArticles({ ...SEEDS, "assets/photo.jpg": new Uint8Array([0xff, 0xd8, 0xff, 0xe0]), "notes/readme.html": "<p>not news</p>" });
+    const { bucket, reads } = countingCorpus();
+    expect((await rebuild({ ...env, CORPUS: bucket })).status).toBe("published");
+    expect(reads.sort()).toEqual(Object.keys(SEEDS).sort());
+    const digest = (await (await get("/digest.json")).json()) as { rejected: { path: string; reason: string }[] };
+    expect(digest.rejected.map((r) => r.path).sort()).toEqual(["assets/photo.jpg", "notes/readme.html"]);
+    for (const rejection of digest.rejected) expect(rejection.reason).toMatch(/not an article/);
+  });
+});

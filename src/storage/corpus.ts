@@ -1,7 +1,7 @@
 // The corpus in R2: one object per article, key = its corpus path. Helpers take the bucket
 // binding alone, so they can be tested and reused without the rest of the Worker's Env.
 import { toRfc3339 } from "../pipeline/dates";
-import { MAX_ARTICLE_BYTES } from "../pipeline/ingest";
+import { MAX_ARTICLE_BYTES, isArticlePath } from "../pipeline/ingest";
 import { hash64 } from "../pipeline/text";
 import type { CorpusFile } from "../pipeline/types";
 
@@ -55,8 +55,9 @@ export async function readCorpus(bucket: R2Bucket, entries: CorpusEntry[], concu
     while (next < entries.length) {
       const index = next++;
       const entry = entries[index];
-      // An oversized object is rejected by its listed size, never downloaded into memory.
-      if (entry.size > MAX_ARTICLE_BYTES) {
+      // An oversized object is rejected by its listed size, and a non-article by its name
+      // (analyzeFile looks at nothing else then): neither is downloaded.
+      if (entry.size > MAX_ARTICLE_BYTES || !isArticlePath(entry.key)) {
         files[index] = { path: entry.key, bytes: new Uint8Array(0), entered: entry.uploaded, size: entry.size };
         continue;
       }
