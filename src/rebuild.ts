@@ -13,9 +13,10 @@ import { publishBuild, readBlob, readManifest, readPointer, readStatus, writeSta
 import { toRfc3339 } from "./pipeline/dates";
 
 /**
- * Corpus objects read per run. Workers allow about 1,000 storage operations per invocation;
- * a run also lists, reads and writes index shards and publishes, so new files beyond this
- * wait for the next run (the digest published meanwhile covers what has been analysed).
+ * Corpus objects read per run. Workers allow about 1,000 storage operations (R2 and KV
+ * together) per invocation; a run also lists, reads and writes index shards and publishes,
+ * so new files beyond this wait for the next run (the digest published meanwhile covers what
+ * has been analysed). The publish's blob writes are not counted against this yet.
  */
 export const READ_BATCH = 400;
 

@@ -8,11 +8,11 @@ import { MAX_ARTICLE_BYTES, RejectedFileError, decodeFile } from "./pipeline/ing
 /** Largest upload accepted: the same cap the pipeline applies to corpus files (1 MiB). */
 export const MAX_UPLOAD_BYTES = MAX_ARTICLE_BYTES;
 /** Longest article key, in UTF-8 bytes. */
-export const MAX_KEY_BYTES = 200;
+const MAX_KEY_BYTES = 200;
 /** Longest bearer token we read at all; anything longer is a malformed header, not a guess. */
-export const MAX_TOKEN_CHARS = 4096;
+const MAX_TOKEN_CHARS = 4096;
 
-export const BEARER_REALM = 'Bearer realm="news-digest admin"';
+const BEARER_REALM = 'Bearer realm="news-digest admin"';
 
 /** An HTTPException that carries extra response headers (rendered by app.onError). */
 export function httpError(status: ContentfulStatusCode, message: string, headers?: Record<string, string>): HTTPException {
@@ -22,7 +22,7 @@ export function httpError(status: ContentfulStatusCode, message: string, headers
 // ---------------------------------------------------------------------------------------------
 // Authentication
 
-export type BearerCredentials =
+type BearerCredentials =
   | { kind: "missing" }
   | { kind: "other-scheme" }
   | { kind: "malformed"; reason: string }
@@ -100,7 +100,7 @@ export async function requireBearer(header: string | undefined, secret: string):
 const SEGMENT = "[a-z0-9][a-z0-9._-]*";
 const KEY_PATTERN = new RegExp(`^(?:${SEGMENT}/)?${SEGMENT}\\.(?:txt|md)$`);
 
-export type KeyCheck = { ok: true; key: string } | { ok: false; reason: string };
+type KeyCheck = { ok: true; key: string } | { ok: false; reason: string };
 
 /** Reasons a key (raw or decoded) is never acceptable, checked before the allowlist for a clear message. */
 function dangerReason(key: string): string | null {

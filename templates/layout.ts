@@ -1,6 +1,6 @@
 // Page shell shared by every HTML page: head (title, description, Open Graph, canonical,
 // feed discovery), header with the digest title and feed links, <main>, footer with build time
-// (front and archive pages).
+// (front page only).
 // No scripts and no inline styles: the Worker applies a strict CSP.
 import type { SiteModel } from "../src/render/model";
 import { h, time, type Html } from "./html";

@@ -2,7 +2,7 @@
 // text everywhere, output is byte-identical for the same digest, pages are accessible and small.
 import { describe, it, expect, vi, afterEach } from "vitest";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { renderSite, STORIES_PER_PAGE, xmlSafe, escapeHtml, cdata, type RenderedFile } from "../src/render";
+import { renderSite, FRONT_PAGE_STORIES, xmlSafe, escapeHtml, cdata, type RenderedFile } from "../src/render";
 import type { DedupedArticle, Digest, Story } from "../src/pipeline/types";
 import { FEED_ITEMS } from "../src/render/feeds";
 import seedsJson from "./fixtures/render/seeds-digest.json";
@@ -275,9 +275,9 @@ describe("renderSite: files", () => {
     expect(bytes).toBeLessThan(30 * 1024);
   });
 
-  it("shows the newest STORIES_PER_PAGE stories on the front page and every story on its month's archive page", () => {
+  it("shows the newest FRONT_PAGE_STORIES stories on the front page and every story on its month's archive page", () => {
     // 65 stories: 40 first reported in July 2024, 25 in September (none in August).
-    const many = Array.from({ length: STORIES_PER_PAGE * 2 + 5 }, (_, i) =>
+    const many = Array.from({ length: FRONT_PAGE_STORIES * 2 + 5 }, (_, i) =>
       story(`s${String(i).padStart(3, "0")}`, {
         published: new Date(Date.UTC(2024, i < 40 ? 6 : 8, 1 + (i % 28), 0, i)).toISOString(),
         updated: new Date(Date.UTC(2024, 9, 1, 1, i)).toISOString(),

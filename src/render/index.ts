@@ -20,7 +20,7 @@ export interface RenderedFile {
 }
 
 /** Stories on the front page; every story is also on its month's archive page. */
-export const STORIES_PER_PAGE = 30;
+export const FRONT_PAGE_STORIES = 30;
 
 export const CONTENT_TYPES = {
   html: "text/html; charset=utf-8",
@@ -50,7 +50,7 @@ export interface ArchiveMonth {
  * months its changes fall in, not every page after a story that moved up (as numbered
  * pages of a newest-first list would).
  */
-export function archiveMonths(site: SiteModel): ArchiveMonth[] {
+function archiveMonths(site: SiteModel): ArchiveMonth[] {
   const months = new Map<string, StoryView[]>();
   for (const story of site.stories) appendTo(months, monthKey(story.published.ms), story);
   return [...months]
@@ -64,7 +64,7 @@ export function renderSite(digest: Digest): RenderedFile[] {
   const files: RenderedFile[] = [
     {
       path: "index.html",
-      body: frontPage({ site, stories: site.stories.slice(0, STORIES_PER_PAGE), months }).toString(),
+      body: frontPage({ site, stories: site.stories.slice(0, FRONT_PAGE_STORIES), months }).toString(),
       contentType: CONTENT_TYPES.html,
     },
   ];

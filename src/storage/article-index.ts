@@ -25,9 +25,10 @@ const HEAD_KEY = `${PREFIX}head`;
  * Shard size. Every shard is read on every rebuild and a changed shard is rewritten whole,
  * so the count trades read operations against bytes rewritten per change: a re-layout aims
  * at `targetBytes` each, and one happens when a shard grows past `splitBytes` (one shard
- * holds about 3,500 articles before it splits; 10,000 take 6).
+ * holds about 3,500 articles before it splits; 10,000 analysed at once take 5, fewer when
+ * the index grows a batch at a time, as re-layouts then start from fuller shards).
  */
-export const SHARD_SIZES = { targetBytes: 10 * 1024 * 1024, splitBytes: 20 * 1024 * 1024 };
+const SHARD_SIZES = { targetBytes: 10 * 1024 * 1024, splitBytes: 20 * 1024 * 1024 };
 /** KV's value limit is 25 MiB; stay clear of it so a write never fails on size. */
 const MAX_SHARD_BYTES = 24 * 1024 * 1024;
 
@@ -37,7 +38,7 @@ export interface ArticleIndex {
   shards: number;
 }
 
-export function shardOf(key: string, shards: number): number {
+function shardOf(key: string, shards: number): number {
   return hash32("shard:" + key) % shards;
 }
 

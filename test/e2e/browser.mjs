@@ -116,7 +116,7 @@ async function checkFrontPage(page, base, digest) {
   assert((await h1.count()) === 1, `front page has ${await h1.count()} <h1> elements`);
   assert(await h1.isVisible(), "front page <h1> is not visible");
   assert(squash(await h1.textContent()) === squash(digest.meta.title), `front page <h1> is "${squash(await h1.textContent())}"`);
-  const shown = digest.stories.slice(0, 30); // STORIES_PER_PAGE (src/render/index.ts): the front page
+  const shown = digest.stories.slice(0, 30); // FRONT_PAGE_STORIES (src/render/index.ts): the front page
   const cards = page.locator("ol.stories > li");
   assert((await cards.count()) === shown.length, `front page lists ${await cards.count()} stories, digest.json has ${shown.length} for it`);
   for (const [i, story] of shown.entries()) {
