@@ -198,10 +198,11 @@ export async function readBodyCapped(request: Request, max = MAX_UPLOAD_BYTES): 
 }
 
 /**
- * An upload's text (strict UTF-8, without a BOM). What the build would reject is refused here
- * by the build's own rules (decodeFile): empty text 400, too large 413, binary or not UTF-8 422.
+ * An upload's bytes as stored: strict UTF-8, without a BOM. What the build would reject is
+ * refused here by the build's own rules (decodeFile): empty text 400, too large 413, binary
+ * or not UTF-8 422. The bytes are kept as sent, not decoded and encoded again.
  */
-export function decodeArticleBody(bytes: Uint8Array): string {
+export function checkArticleBody(bytes: Uint8Array): Uint8Array {
   if (bytes.byteLength === 0) throw httpError(400, "Empty body: an article needs text.");
   try {
     decodeFile({ path: "upload", bytes, entered: null });
@@ -210,5 +211,6 @@ export function decodeArticleBody(bytes: Uint8Array): string {
     if (error.kind === "empty") throw httpError(400, "Body is empty or only whitespace (or control characters): an article needs text.");
     throw httpError(error.kind === "size" ? 413 : 422, `Body is not an article: ${error.message}.`);
   }
-  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return bom ? bytes.subarray(3) : bytes;
 }

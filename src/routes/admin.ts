@@ -8,7 +8,7 @@ import {
   checkArticleContentType,
   checkArticleKey,
   configuredToken,
-  decodeArticleBody,
+  checkArticleBody,
   httpError,
   readBodyCapped,
   requireBearer,
@@ -88,8 +88,8 @@ admin.all("/articles", methodNotAllowed("GET, HEAD"));
 admin.put("/articles/*", async (c) => {
   const key = articleKey(c);
   const contentType = checkArticleContentType(c.req.header("Content-Type"));
-  const text = decodeArticleBody(await readBodyCapped(c.req.raw));
-  const { info, created } = await putArticle(c.env.CORPUS, key, text, contentType);
+  const body = checkArticleBody(await readBodyCapped(c.req.raw));
+  const { info, created } = await putArticle(c.env.CORPUS, key, body, contentType);
   return c.json({ ...info, created }, created ? 201 : 200);
 });
 

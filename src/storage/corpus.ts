@@ -95,11 +95,11 @@ export async function listCorpusPage(bucket: R2Bucket, options: { cursor?: strin
 export async function putArticle(
   bucket: R2Bucket,
   key: string,
-  text: string,
+  body: Uint8Array,
   contentType: string,
 ): Promise<{ info: CorpusEntry; created: boolean }> {
   const existed = (await bucket.head(key)) !== null;
-  const object = await bucket.put(key, new TextEncoder().encode(text), { httpMetadata: { contentType } });
+  const object = await bucket.put(key, body, { httpMetadata: { contentType } });
   return {
     info: entryOf(object),
     created: !existed,
