@@ -18,18 +18,19 @@ export function isSectionMarker(line: string): boolean {
   return wordCountUpTo(line, 8) <= 8 && MARKER.test(line.trim());
 }
 
-// Separators between share-button words; FIRST_SOCIAL_WORD finds the first word alone.
-const FIRST_SOCIAL_WORD = /^[\s|,·•/]*([^\s|,·•/]+)/;
 
 /** A line of nothing but share buttons or network names. */
 export function isSocialLine(line: string): boolean {
-  // Nearly every line fails on its first word: check that before splitting the whole line.
-  // Lower-casing never makes or removes a separator, and its one context-dependent rule (Greek
-  // final sigma) only picks between two non-ASCII letters the check strips anyway.
-  const first = FIRST_SOCIAL_WORD.exec(line);
-  if (!first || !SOCIAL.has(first[1].toLowerCase().replace(/[^a-z-]/g, ""))) return false;
-  const words = line.toLowerCase().split(/[\s|,·•/]+/).filter(Boolean);
-  return words.length > 0 && words.every((word) => SOCIAL.has(word.replace(/[^a-z-]/g, "")));
+  // Words between share-button separators, read lazily: nearly every line fails on its first.
+  // Lower-casing word by word equals lower-casing the line: it never makes or removes a
+  // separator, and its one context-dependent rule (Greek final sigma) only picks between two
+  // non-ASCII letters the check strips anyway.
+  let any = false;
+  for (const m of line.matchAll(/[^\s|,·•/]+/g)) {
+    if (!SOCIAL.has(m[0].toLowerCase().replace(/[^a-z-]/g, ""))) return false;
+    any = true;
+  }
+  return any;
 }
 
 /** "-", "|", "***", "1." — separators left behind by stripped markup. */
