@@ -163,7 +163,7 @@ function makeStory(members: DedupedArticle[], stats: TermStats): Story {
  */
 function storyTitle(articles: DedupedArticle[], stats: TermStats): string {
   const originals = articles.filter((a) => !a.duplicateOf);
-  const pool = originals.length ? originals : articles;
+  const pool = originals;
   const headlined = pool.filter((a) => !a.titleFromLead);
   const choices = headlined.length ? headlined : pool;
   if (choices.length === 1 || pool.length === 1) return choices[0].title;
@@ -178,9 +178,7 @@ function storyTitle(articles: DedupedArticle[], stats: TermStats): string {
   const titleTerms = pool.map((a) => new Set(contentTerms(a.title).map(idOf)));
   const vocabulary = pool.map((a, i) => {
     const words = new Set(titleTerms[i]);
-    const body = bodyTermIds(stats, a);
-    if (body) for (const id of body) words.add(id);
-    else for (const paragraph of a.paragraphs) for (const term of contentTerms(paragraph.text)) words.add(idOf(term));
+    for (const id of bodyTermIds(stats, a)!) words.add(id); // termStats read every original
     return words;
   });
   let best = choices[0];

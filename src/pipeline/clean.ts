@@ -153,7 +153,6 @@ class TermNumbers {
 
 /** A kept paragraph with what both repeat checks compare; terms numbered by TermNumbers. */
 interface AnalyzedParagraph {
-  text: string;
   sentences: string[];
   sentenceTerms: number[][];
   /** Per sentence, a hash of its letterDigitKey: equal for exact repeats. */
@@ -173,7 +172,7 @@ function analyzeParagraph(text: string, sentences: string[], numbers: TermNumber
   // the text need not be tokenized again. U+FEFF is the one whitespace character that counts
   // as case-ignorable when lower-casing a final sigma, so there the paragraph is read whole.
   const terms = text.includes("\uFEFF") ? numbers.distinct(contentTerms(text)) : numbers.union(sentenceTerms);
-  return { text, sentences, sentenceTerms, sentenceKeyHashes, terms };
+  return { sentences, sentenceTerms, sentenceKeyHashes, terms };
 }
 
 // A short paragraph whose words a neighbour repeats (a teaser before the lead, a caption

@@ -7,7 +7,7 @@
 // graph, so a group only grows when most of its members agree. Copies follow their original.
 import { STOPWORDS, contentTerms, normalizeText, stem } from "./text";
 import type { DedupedArticle } from "./types";
-import { appendTo, grown } from "./collections";
+import { appendTo, grown, transpose } from "./collections";
 import { isCalendarName } from "./dates";
 
 interface ClusterOptions {
@@ -382,19 +382,7 @@ function neighbourEdges(vectors: SparseVector[], times: (number | null)[], optio
   }
   for (const id of looked) termOf[id] = 0;
   const lookupTerms = looked.length;
-  const postingStart = new Int32Array(lookupTerms + 1);
-  for (let p = 0; p < topStart[n]; p++) postingStart[topIds[p] + 1]++;
-  for (let t = 0; t < lookupTerms; t++) postingStart[t + 1] += postingStart[t];
-  const fill = postingStart.slice(0, lookupTerms);
-  const postingDocs = new Int32Array(topStart[n]);
-  const postingWeights = new Float64Array(topStart[n]);
-  for (let doc = 0; doc < n; doc++) {
-    for (let p = topStart[doc]; p < topStart[doc + 1]; p++) {
-      const slot = fill[topIds[p]]++;
-      postingDocs[slot] = doc;
-      postingWeights[slot] = topWeights[p];
-    }
-  }
+  const { start: postingStart, rows: postingDocs, weights: postingWeights } = transpose(topStart, topIds, topWeights, lookupTerms);
   const edges = new Map<number, number>();
   const seen = new Int32Array(n).fill(-1);
   const shared = new Float64Array(n);

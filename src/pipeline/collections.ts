@@ -15,3 +15,23 @@ export function grown<T extends IntArray>(array: T, capacity: number): T {
   copy.set(array.subarray(0, Math.min(array.length, capacity)));
   return copy;
 }
+
+/** Row-major (row → column, weight) entries transposed to column-major postings: rows ascending within each column. */
+export function transpose(rowStart: Int32Array, columns: Int32Array, weights: Float64Array, columnCount: number): { start: Int32Array; rows: Int32Array; weights: Float64Array } {
+  const rowCount = rowStart.length - 1;
+  const entries = rowStart[rowCount];
+  const start = new Int32Array(columnCount + 1);
+  for (let p = 0; p < entries; p++) start[columns[p] + 1]++;
+  for (let t = 0; t < columnCount; t++) start[t + 1] += start[t];
+  const fill = start.slice(0, columnCount);
+  const rows = new Int32Array(entries);
+  const out = new Float64Array(entries);
+  for (let r = 0; r < rowCount; r++) {
+    for (let p = rowStart[r]; p < rowStart[r + 1]; p++) {
+      const slot = fill[columns[p]]++;
+      rows[slot] = r;
+      out[slot] = weights[p];
+    }
+  }
+  return { start, rows, weights: out };
+}

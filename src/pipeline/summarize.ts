@@ -11,11 +11,11 @@
 // an inverted index (term → sentences using it) instead of pair by pair over maps. Each cosine
 // is still summed in the order of the plain pairwise definition (see cosinesWith), so the
 // speed-ups cannot flip a near-tie.
-import { appendTo, grown } from "./collections";
+import { appendTo, grown, transpose } from "./collections";
 import { calendarDays } from "./dates";
 import { isCaption } from "./signals";
 import { contentTerms, wordCount } from "./text";
-import type { DedupedArticle, Paragraph, SummarySentence } from "./types";
+import type { DedupedArticle, SummarySentence } from "./types";
 
 interface SummaryOptions {
   /** Fewer words only when the story has nothing more to say. */
@@ -87,8 +87,6 @@ export interface TermStats {
  * + s + 1]]. Kept up to the MAX_PER_ARTICLE-th sentence with terms, as far as summarize reads.
  */
 interface Lead {
-  /** The paragraphs these were read from: another array means the article is not the one read. */
-  paragraphs: Paragraph[];
   first: number;
   sentences: number;
   /** The article's distinct body terms are bodyTerms[bodyStart] up to bodyTerms[bodyEnd]. */
@@ -148,7 +146,7 @@ export function termStats(articles: DedupedArticle[]): TermStats {
     let leading = 0; // kept sentences that have terms
     let keeping = true;
     for (const paragraph of article.paragraphs) {
-      if (!keeping || leading >= MAX_PER_ARTICLE || !splitsAtSpaces(paragraph)) {
+      if (!keeping || leading >= MAX_PER_ARTICLE) {
         // Read whole. Kept sentences run unbroken from the article's start, so keeping ends.
         keeping = false;
         for (const term of contentTerms(paragraph.text)) count(term);
@@ -165,7 +163,7 @@ export function termStats(articles: DedupedArticle[]): TermStats {
         if (sentenceTerms.length > 0) leading++;
       }
     }
-    leads.set(article, { paragraphs: article.paragraphs, first, sentences: leadBounds.length - first - 1, bodyStart, bodyEnd: bodyTerms.length });
+    leads.set(article, { first, sentences: leadBounds.length - first - 1, bodyStart, bodyEnd: bodyTerms.length });
   }
   const stats: TermStats = {
     documents,
@@ -185,23 +183,7 @@ export function termStats(articles: DedupedArticle[]): TermStats {
 /** An article's distinct body term ids as termStats read them, or null when it did not (a copy). */
 export function bodyTermIds(stats: TermStats, article: DedupedArticle): Int32Array | null {
   const lead = stats.leads.get(article);
-  return lead && lead.paragraphs === article.paragraphs ? stats.bodyTerms.subarray(lead.bodyStart, lead.bodyEnd) : null;
-}
-
-/**
- * Is the paragraph text its sentences joined by single spaces? Then reading it sentence by
- * sentence gives the same terms: normalizing, lower-casing and tokenizing never look across
- * a space.
- */
-function splitsAtSpaces(paragraph: Paragraph): boolean {
-  const { text, sentences } = paragraph;
-  let at = 0;
-  for (let s = 0; s < sentences.length; s++) {
-    if (s > 0 && text.charCodeAt(at++) !== 0x20) return false;
-    if (!text.startsWith(sentences[s], at)) return false;
-    at += sentences[s].length;
-  }
-  return at === text.length;
+  return lead ? stats.bodyTerms.subarray(lead.bodyStart, lead.bodyEnd) : null;
 }
 
 interface Candidate {
@@ -256,7 +238,7 @@ class Vocabulary {
   keptTerms(article: DedupedArticle, sentence: number): number[] | undefined {
     const { stats } = this;
     const lead = stats.leads.get(article);
-    if (!lead || lead.paragraphs !== article.paragraphs || sentence >= lead.sentences) return undefined;
+    if (!lead || sentence >= lead.sentences) return undefined;
     const ids: number[] = [];
     const bound = lead.first + sentence;
     for (let p = stats.leadBounds[bound]; p < stats.leadBounds[bound + 1]; p++) ids.push(this.fromCorpus(stats.leadTerms[p]));
@@ -339,19 +321,7 @@ function sentenceVectors(candidates: Candidate[], vocabulary: Vocabulary): Vecto
     for (let p = start[i]; p < end; p++) weights[p] /= norm;
   }
   start[n] = end;
-  const postingStart = new Int32Array(vocabulary.size + 1);
-  for (let p = 0; p < end; p++) postingStart[terms[p] + 1]++;
-  for (let t = 0; t < vocabulary.size; t++) postingStart[t + 1] += postingStart[t];
-  const fill = postingStart.slice(0, vocabulary.size);
-  const postingCandidate = new Int32Array(end);
-  const postingWeight = new Float64Array(end);
-  for (let i = 0; i < n; i++) {
-    for (let p = start[i]; p < start[i + 1]; p++) {
-      const slot = fill[terms[p]]++;
-      postingCandidate[slot] = i;
-      postingWeight[slot] = weights[p];
-    }
-  }
+  const { start: postingStart, rows: postingCandidate, weights: postingWeight } = transpose(start, terms, weights, vocabulary.size);
   return { start, terms: terms.subarray(0, end), weights: weights.subarray(0, end), postingStart, postingCandidate, postingWeight };
 }
 
@@ -555,8 +525,8 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
     chosen.length > 0 && days[i].some((day) => daySources.get(day)!.size >= 2 && !statedDays.has(day)) ? DATE_BONUS : 0;
 
   // The pool is the self-contained sentences, or every sentence when none is. Word counts and
-  // the self-containedness check (the costliest step per sentence) are made only for
-  // sentences that would otherwise be chosen.
+  // the self-containedness check (the costliest step per sentence) are made lazily: up to the
+  // first self-contained candidate to decide the pool, then for sentences about to be chosen.
   const wordCounts = new Int32Array(n).fill(-1);
   const wordsOf = (i: number) => {
     if (wordCounts[i] < 0) wordCounts[i] = wordCount(candidates[i].text);

@@ -17,7 +17,7 @@ export interface Rejection {
   reason: string;
 }
 
-/** One paragraph of an article, split into sentences. */
+/** One paragraph of an article, split into sentences; its text is always the sentences joined by single spaces (clean's joinSentences). */
 export interface Paragraph {
   text: string;
   sentences: string[];

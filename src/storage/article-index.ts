@@ -8,7 +8,7 @@
 import { ANALYSIS_VERSION } from "../pipeline/build";
 import { joinSentences } from "../pipeline/clean";
 import { hash32 } from "../pipeline/text";
-import type { FileAnalysis, Paragraph } from "../pipeline/types";
+import type { FileAnalysis } from "../pipeline/types";
 
 export interface IndexEntry {
   key: string;
@@ -46,29 +46,16 @@ function shardKey(shards: number, shard: number): string {
   return `${PREFIX}${shards}/${shard}`;
 }
 
-/**
- * Stored form of a paragraph: most paragraphs are exactly their sentences joined by spaces,
- * so only the sentences are kept (halving the index); the text is kept too when it is not.
- */
-type StoredParagraph = string[] | Paragraph;
-
-function packParagraph(paragraph: Paragraph): StoredParagraph {
-  return paragraph.sentences.join(" ") === paragraph.text ? paragraph.sentences : paragraph;
-}
-
-function unpackParagraph(stored: StoredParagraph): Paragraph {
-  return Array.isArray(stored) ? joinSentences(stored) : stored;
-}
-
+/** A paragraph is stored as its sentences only: its text is them joined (joinSentences), which halves the index. */
 function pack(entry: IndexEntry): unknown {
   const article = entry.analysis.article;
   if (!article) return entry;
-  return { ...entry, analysis: { ...entry.analysis, article: { ...article, paragraphs: article.paragraphs.map(packParagraph) } } };
+  return { ...entry, analysis: { ...entry.analysis, article: { ...article, paragraphs: article.paragraphs.map((p) => p.sentences) } } };
 }
 
 function unpack(stored: IndexEntry): IndexEntry {
   const article = stored.analysis.article;
-  if (article) article.paragraphs = (article.paragraphs as StoredParagraph[]).map(unpackParagraph);
+  if (article) article.paragraphs = (article.paragraphs as unknown as string[][]).map(joinSentences);
   return stored;
 }
 
