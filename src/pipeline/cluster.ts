@@ -598,7 +598,8 @@ function averageLinkage(
 }
 
 /** Group articles into stories; returns groups of article indices, copies with their originals. */
-export function cluster(articles: DedupedArticle[], options: ClusterOptions = DEFAULT_CLUSTER_OPTIONS): number[][] {
+export function cluster(articles: DedupedArticle[]): number[][] {
+  const options = DEFAULT_CLUSTER_OPTIONS;
   const byId = new Map(articles.map((article, index) => [article.id, index]));
   const originals = articles.map((_, i) => i).filter((i) => articles[i].duplicateOf === null || !byId.has(articles[i].duplicateOf!));
   const vocabulary = new Vocabulary();

@@ -403,11 +403,8 @@ function lexRank(start: Int32Array, neighbours: Int32Array, damping = 0.85): Flo
   return rank.map((r) => r / max);
 }
 
-export function summarize(
-  articles: DedupedArticle[],
-  stats: TermStats,
-  options: SummaryOptions = DEFAULT_SUMMARY_OPTIONS,
-): SummarySentence[] {
+export function summarize(articles: DedupedArticle[], stats: TermStats): SummarySentence[] {
+  const options = DEFAULT_SUMMARY_OPTIONS;
   const vocabulary = new Vocabulary(stats);
   try {
     return summarizeWith(articles, vocabulary, options);
