@@ -31,6 +31,7 @@ import { dedupe } from "../src/pipeline/dedupe";
 import { hash64 } from "../src/pipeline/text";
 import type { CleanArticle, CorpusFile, Digest } from "../src/pipeline/types";
 import { renderSite } from "../src/render/index";
+import { OPERATIONS_PER_RUN } from "../src/rebuild";
 import { goldLabels, synthCorpus, toCorpusFiles, type SynthArticle } from "./synth";
 
 // Children run from a bundle in a temporary folder, so the parent tells them where the project is.
@@ -558,12 +559,12 @@ async function childIncremental(size: number, seed: number) {
   let clock = Date.parse("2025-01-01T00:00:00Z");
   const later = (): Date => new Date((clock += 60_000));
 
-  const run = async (label: string, readBatch?: number) => {
+  const run = async (label: string) => {
     r2Counter.reset();
     kvCounter.reset();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const result = await rebuild(env as never, { readBatch });
+    const result = await rebuild(env as never);
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     const r2 = r2Counter.snapshot();
@@ -580,10 +581,31 @@ async function childIncremental(size: number, seed: number) {
     };
   };
 
-  const steps = [];
-  // Setup: the whole corpus analysed and published in one run (the cron would take it 400
-  // objects a run, repeating the corpus-wide stages each time); the measured steps follow.
-  steps.push(await run("initial publish", Number.POSITIVE_INFINITY));
+  // The first publish as the cron makes it: run after run, each within the Worker's per-run
+  // operation budget (READ_BATCH objects read, the publish staged when it does not fit),
+  // until the whole corpus is live. Reported as one step: totals, and the largest run.
+  type Step = Awaited<ReturnType<typeof run>> & { runs?: { count: number; statuses: string[]; maxOpsPerRun: number; maxMsPerRun: number; maxCpuMsPerRun: number } };
+  const steps: Step[] = [];
+  const runs: Step[] = [];
+  for (let i = 0; i < Math.ceil(size / 100) + 10; i++) {
+    const r = await run("first publish");
+    runs.push(r);
+    if (r.status === "failed" || (r.status === "published" && r.pending === 0)) break;
+  }
+  const last = runs[runs.length - 1];
+  const byOp: OpCounts = {};
+  for (const r of runs) for (const [op, n] of Object.entries(r.storageOps.byOp)) byOp[op] = (byOp[op] ?? 0) + n;
+  steps.push({
+    step: `first publish (${runs.length} runs)`,
+    status: last.status,
+    error: runs.find((r) => r.error)?.error,
+    ms: runs.reduce((t, r) => t + r.ms, 0),
+    cpuMs: runs.reduce((t, r) => t + r.cpuMs, 0),
+    storageOps: { total: runs.reduce((t, r) => t + r.storageOps.total, 0), byOp, kvBytesWritten: runs.reduce((t, r) => t + r.storageOps.kvBytesWritten, 0) },
+    stories: last.stories,
+    pending: last.pending,
+    runs: { count: runs.length, statuses: runs.map((r) => r.status), maxOpsPerRun: Math.max(...runs.map((r) => r.storageOps.total)), maxMsPerRun: Math.max(...runs.map((r) => r.ms)), maxCpuMsPerRun: Math.max(...runs.map((r) => r.cpuMs)) },
+  });
   steps.push(await run("no change"));
   const extra: SynthArticle = corpus.extraArticle(seed + 1);
   bucket.setObject(extra.path, encoder.encode(extra.text), later());
@@ -885,6 +907,10 @@ async function main(args: Args): Promise<void> {
     { target: "10,000 articles incremental add of 1 ≤ 20 storage ops", limit: 20, unit: "ops", actual: add10k?.storageOps.total ?? statusOf(incremental[10000]) },
     { target: "(1,000 articles) incremental add of 1 ≤ 300 ms", limit: 300, unit: "ms", actual: add1?.ms ?? statusOf(incremental[1000]) },
     { target: "(1,000 articles) incremental add of 1 ≤ 20 storage ops", limit: 20, unit: "ops", actual: add1?.storageOps.total ?? statusOf(incremental[1000]) },
+    ...[1000, 10000].map((n) => {
+      const runs = incrementalAt(n)?.steps.find((s) => s.runs)?.runs;
+      return { target: `${n.toLocaleString("en")} articles first publish: every run ≤ ${OPERATIONS_PER_RUN} storage ops`, limit: OPERATIONS_PER_RUN, unit: "ops", actual: runs?.maxOpsPerRun ?? statusOf(incremental[n]) };
+    }),
     {
       target: "50k/10k build time ratio ≤ 6",
       limit: 6,
@@ -954,6 +980,7 @@ async function main(args: Args): Promise<void> {
     out.push(`  ${pad("step", 20, true)} ${pad("status", 10)} ${pad("ms", 7)} ${pad("cpu ms", 7)} ${pad("ops", 6)}  by op / KV bytes written`);
     for (const s of o.result.steps) {
       out.push(`  ${pad(s.step, 20, true)} ${pad(s.status, 10)} ${pad(s.ms, 7)} ${pad(s.cpuMs, 7)} ${pad(s.storageOps.total, 6)}  ${Object.entries(s.storageOps.byOp).map(([k, v]) => `${k} ${v}`).join(", ")}; ${round(s.storageOps.kvBytesWritten / MB, 2)} MB${s.error ? "  ERROR " + s.error : ""}`);
+      if (s.runs) out.push(`  ${" ".repeat(20)} largest run ${s.runs.maxOpsPerRun} ops (limit ${OPERATIONS_PER_RUN}), ${s.runs.maxMsPerRun} ms, ${s.runs.maxCpuMsPerRun} ms CPU`);
     }
     const sv = o.result.serving;
     out.push(`  serve ${sv.path} ×${sv.requests}: median ${sv.medianMs} ms, p95 ${sv.p95Ms} ms, p99 ${sv.p99Ms} ms (status ${sv.status}, ${sv.bodyChars} chars, ${sv.kvOpsPerRequest} KV ops/request)`);

@@ -1,24 +1,37 @@
 // The rebuild the cron and the first request run: list the corpus, do nothing when its
 // fingerprint matches the live build, else bring the article index up to date (reading and
 // analysing only new or changed files, a bounded batch per run; a batch that would drop part
-// of the live digest is held back), build the digest from the index, check, publish and record. Any failure is recorded for /healthz and leaves the
-// live build as it was.
+// of the live digest is held back), build the digest from the index, check, publish and
+// record. Every storage operation counts against one budget per run, so a large change is
+// read, and a large publish written, over several runs. Any failure is recorded for /healthz
+// and leaves the live build as it was.
 import { siteMeta, type SiteVars } from "./config";
 import { analyzeFile, buildDigestFromAnalyses } from "./pipeline/build";
 import type { CleanArticle, Digest, FileAnalysis } from "./pipeline/types";
 import { renderSite } from "./render/index";
 import { readIndex, writeIndex, type IndexEntry } from "./storage/article-index";
 import { fingerprintOf, lastChanged, listCorpus, readCorpus, type CorpusEntry } from "./storage/corpus";
-import { publishBuild, readBlob, readManifest, readPointer, readStatus, writeStatus, type BuildRecord, type Manifest } from "./storage/published";
+import { OperationBudget, metered } from "./storage/budget";
+import { publishBuild, readBlob, readManifest, readPointer, readStatus, writeStatus, type BuildRecord, type Manifest, type Staging } from "./storage/published";
 import { toRfc3339 } from "./pipeline/dates";
 
 /**
- * Corpus objects read per run. Workers allow about 1,000 storage operations (R2 and KV
- * together) per invocation; a run also lists, reads and writes index shards and publishes,
- * so new files beyond this wait for the next run (the digest published meanwhile covers what
- * has been analysed). The publish's blob writes are not counted against this yet.
+ * Storage operations (R2 and KV together) one run may make: Workers allow about 1,000 per
+ * invocation, and a few are kept back so a run that fails can still record why.
+ */
+export const OPERATIONS_PER_RUN = 990;
+/**
+ * Corpus objects read per run at most, which also bounds the analysis work of one run. New
+ * files beyond this wait for the next run (the digest published meanwhile covers what has
+ * been analysed).
  */
 export const READ_BATCH = 400;
+/**
+ * Share of a run's operations that reads leave for the index writes and the publish, so every
+ * run that reads also moves its publish forward; a publish larger than what is left is written
+ * over the next runs (publishBuild's staging).
+ */
+const PUBLISH_SHARE = 0.25;
 
 export interface RebuildBindings extends SiteVars {
   CORPUS: R2Bucket;
@@ -36,6 +49,8 @@ export interface RebuildOptions {
   afterClean?: (article: CleanArticle) => void;
   /** Corpus objects to read at most in this run (default READ_BATCH). */
   readBatch?: number;
+  /** Storage operations this run may make (default OPERATIONS_PER_RUN). */
+  operations?: number;
 }
 
 export type RebuildResult =
@@ -43,6 +58,8 @@ export type RebuildResult =
   | { status: "published"; record: BuildRecord }
   /** The live digest stays while objects it shows are re-read (its record carries `pending`). */
   | { status: "catching-up"; record: BuildRecord }
+  /** The new build's outputs did not all fit in this run's operations: the rest are written next run. */
+  | { status: "staging"; record: BuildRecord | null; publishing: Staging }
   | { status: "failed"; error: string; record: BuildRecord | null };
 
 /** What a published build shows, from its digest.json: each article's story id, and every corpus key it covers. */
@@ -91,13 +108,15 @@ function isCurrent(entry: IndexEntry | undefined, listed: CorpusEntry): entry is
  * and how many still wait. Oversized objects are rejected by their listed size without being read.
  */
 async function updateIndex(
-  env: RebuildBindings,
+  corpus: R2Bucket,
+  kv: KVNamespace,
+  budget: OperationBudget,
   entries: CorpusEntry[],
-  batch: number,
+  readBatch: number,
   live: Set<string>,
   afterClean: RebuildOptions["afterClean"],
 ): Promise<{ covered: CorpusEntry[]; analyses: FileAnalysis[]; pending: number }> {
-  const stored = await readIndex(env.DIGEST);
+  const stored = await readIndex(kv);
   const index = stored.entries;
   const touched = new Set<string>();
   const listed = new Set(entries.map((e) => e.key));
@@ -109,8 +128,8 @@ async function updateIndex(
   }
   // Stable sort: what the live digest shows first, so a catch-up holds it back for as few runs as possible.
   const stale = entries.filter((e) => !isCurrent(index.get(e.key), e)).sort((a, b) => Number(!live.has(a.key)) - Number(!live.has(b.key)));
-  const toRead = stale.slice(0, batch);
-  const files = await readCorpus(env.CORPUS, toRead);
+  const toRead = stale.slice(0, Math.max(0, Math.min(readBatch, budget.remaining - Math.ceil(budget.limit * PUBLISH_SHARE))));
+  const files = await readCorpus(corpus, toRead);
   if (files.length < toRead.length * 0.9) {
     throw new Error(`could read only ${files.length} of ${toRead.length} corpus objects; not publishing a partial digest`);
   }
@@ -120,7 +139,7 @@ async function updateIndex(
     index.set(file.path, { key: file.path, etag: entry.etag, uploaded: entry.uploaded, analysis: analyzeFile(file, afterClean) });
     touched.add(file.path);
   }
-  await writeIndex(env.DIGEST, stored, touched);
+  await writeIndex(kv, stored, touched);
   const covered = entries.filter((e) => isCurrent(index.get(e.key), e));
   return { covered, analyses: covered.map((e) => index.get(e.key)!.analysis), pending: entries.length - covered.length };
 }
@@ -128,15 +147,20 @@ async function updateIndex(
 export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}): Promise<RebuildResult> {
   const now = toRfc3339(new Date());
   let previous: Manifest | null = null;
+  const budget = new OperationBudget(options.operations ?? OPERATIONS_PER_RUN);
+  const corpus = metered(env.CORPUS, budget);
+  const kv = metered(env.DIGEST, budget);
   try {
-    const pointer = await readPointer(env.DIGEST);
-    previous = pointer ? await readManifest(env.DIGEST, pointer) : null;
-    const entries = await listCorpus(env.CORPUS);
-    if (previous && previous.record.fingerprint === fingerprintOf(entries) && !previous.record.pending && !options.force) {
+    const pointer = await readPointer(kv);
+    previous = pointer ? await readManifest(kv, pointer) : null;
+    const entries = await listCorpus(corpus);
+    // Same corpus as the live build: nothing to do, unless a forced build of it (new site
+    // settings, say) is still being written out over several runs.
+    if (previous && previous.record.fingerprint === fingerprintOf(entries) && !previous.record.pending && !options.force && !(await readStatus(kv)).publishing) {
       return { status: "unchanged", record: previous.record };
     }
-    const live = previous ? await publishedContents(env.DIGEST, previous) : { storyIds: {}, keys: new Set<string>() };
-    const { covered, analyses, pending } = await updateIndex(env, entries, options.readBatch ?? READ_BATCH, live.keys, options.afterClean);
+    const live = previous ? await publishedContents(kv, previous) : { storyIds: {}, keys: new Set<string>() };
+    const { covered, analyses, pending } = await updateIndex(corpus, kv, budget, entries, options.readBatch ?? READ_BATCH, live.keys, options.afterClean);
     // A batch publishes only when it keeps all the live digest shows. After the index was lost
     // or retired (ANALYSIS_VERSION), or when objects it shows changed, a partial build would
     // drop or roll back stories (and their ids) for several runs: the live digest stays until
@@ -145,7 +169,7 @@ export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}
       const coveredKeys = new Set(covered.map((e) => e.key));
       if (entries.some((e) => live.keys.has(e.key) && !coveredKeys.has(e.key))) {
         const record = { ...previous.record, pending };
-        await writeStatus(env.DIGEST, { current: record, lastError: null, lastCheck: now });
+        await writeStatus(kv, { current: record, lastError: null, lastCheck: now });
         return { status: "catching-up", record };
       }
     }
@@ -156,8 +180,8 @@ export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}
     const digest = build(analyses, { meta: siteMeta(env), generatedAt: lastChanged(covered), fingerprint, previousStoryIds: live.storyIds });
     checkShrink(previous, digest, options.allowShrink === true);
     const outputs = renderSite(digest);
-    const manifest = await publishBuild(
-      env.DIGEST,
+    const published = await publishBuild(
+      kv,
       {
         fingerprint,
         generatedAt: digest.generatedAt,
@@ -170,14 +194,21 @@ export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}
       },
       outputs,
       previous,
+      budget,
     );
-    await writeStatus(env.DIGEST, { current: manifest.record, lastError: null, lastCheck: now });
-    return { status: "published", record: manifest.record };
+    if ("staging" in published) {
+      const record = previous?.record ?? null;
+      await writeStatus(kv, { current: record, lastError: null, lastCheck: now, publishing: published.staging });
+      return { status: "staging", record, publishing: published.staging };
+    }
+    const { record } = published.manifest;
+    await writeStatus(kv, { current: record, lastError: null, lastCheck: now });
+    return { status: "published", record };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     console.error("rebuild failed; the previous digest stays online:", message);
     try {
-      // Read the status only now: an unchanged corpus costs no KV read beyond pointer and manifest.
+      // Unmetered: these two are what OPERATIONS_PER_RUN keeps back.
       const status = await readStatus(env.DIGEST);
       await writeStatus(env.DIGEST, { ...status, current: previous?.record ?? status.current, lastError: { at: now, message }, lastCheck: now });
     } catch {

@@ -7,7 +7,8 @@
 // KV is listed after each step and compared with exactly the keys the kept builds need.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { rebuild } from "../src/rebuild";
+import { OPERATIONS_PER_RUN, rebuild } from "../src/rebuild";
+import { OperationBudget } from "../src/storage/budget";
 import {
   BUILD_INDEX_KEY,
   KEEP_BUILDS,
@@ -50,7 +51,9 @@ class History {
 
   async publish(n: number, minutes: number, options: { kv?: KVNamespace; ownFiles?: number } = {}): Promise<Manifest> {
     const outputs = outputsOf(n, options.ownFiles);
-    const manifest = await publishBuild(options.kv ?? env.DIGEST, recordOf(n, minutes), outputs, this.previous);
+    const published = await publishBuild(options.kv ?? env.DIGEST, recordOf(n, minutes), outputs, this.previous, new OperationBudget(OPERATIONS_PER_RUN));
+    if (!("manifest" in published)) throw new Error(`build ${n} did not fit in one run`);
+    const { manifest } = published;
     this.previous = manifest;
     this.builds.set(n, { manifest, outputs });
     return manifest;

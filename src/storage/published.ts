@@ -11,6 +11,7 @@
 // kept ones not already at hand) rather than listing KV, and each publish deletes a bounded
 // number of keys.
 import { hash64 } from "../pipeline/text";
+import type { OperationBudget } from "./budget";
 
 export interface ManifestEntry {
   etag: string;
@@ -43,6 +44,8 @@ export interface Status {
   current: BuildRecord | null;
   lastError: { at: string; message: string } | null;
   lastCheck: string | null;
+  /** A newer build too large to publish in one run, while its outputs are written run by run. */
+  publishing?: Staging | null;
 }
 
 const POINTER_KEY = "pointer";
@@ -62,13 +65,15 @@ export const MAX_GC_DELETES = 200;
 /** Manifests the collector reads from KV per publish at most (kept builds' and retired ones'). */
 const MAX_GC_READS = 20;
 /**
- * A Worker invocation may make about 1,000 KV operations. The publish's own blob writes come
- * first; this many are left for the rest of the rebuild (pointer, manifest and status, the
- * article index's shard reads and writes) and the collector's own reads and index write, and
- * deletions get what remains, up to MAX_GC_DELETES.
+ * Operations a publish makes after its blob writes: manifest, pointer, the collector's reads
+ * (its listing of old builds, its manifest reads) and its index write, and the caller's status
+ * write. Blob writes get what the run's budget has left beyond these; deletions what remains.
  */
-const KV_OPS_PER_INVOCATION = 1000;
-const KV_OPS_RESERVED = 150;
+const FINISH_OPERATIONS = 5 + MAX_GC_READS;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 /** Strong ETag from the bytes, computed at build time. */
 export function etagOf(body: string): string {
@@ -111,43 +116,76 @@ export interface OutputFile {
   contentType: string;
 }
 
+/** How far a publish too large for one run has got: outputs of the next build stored so far, of how many. */
+export interface Staging {
+  written: number;
+  outputs: number;
+}
+
 /**
  * Publish a build: write the blobs the previous build does not already have, then the
  * manifest, then switch the pointer. Until the pointer moves, readers see the previous build.
  * Then delete old builds (collectGarbage); that is best effort and never fails the publish.
+ *
+ * When the new blobs do not all fit in what `budget` has left, as many as fit are written and
+ * remembered in the build index (`staged`), and the pointer stays: the next run, building the
+ * same outputs from the same corpus, writes only the rest. Blobs are content-addressed, so a
+ * staged blob is never wrong, only possibly unused; those the published build does not use
+ * are deleted with the next publish's garbage.
  */
 export async function publishBuild(
   kv: KVNamespace,
   record: Omit<BuildRecord, "buildId">,
   outputs: OutputFile[],
   previous: Manifest | null,
-): Promise<Manifest> {
+  budget: OperationBudget,
+): Promise<{ manifest: Manifest } | { staging: Staging }> {
+  // Unreadable, the build index stops only what needs it: staging (whose blobs it records) and
+  // this publish's garbage collection.
+  let index: BuildIndex | null = null;
+  let indexError: unknown = null;
+  try {
+    index = parseIndex(await kv.get(BUILD_INDEX_KEY, "text"));
+  } catch (error) {
+    indexError = error;
+  }
+  const staged = new Set(index?.staged ?? []);
   const files: Record<string, ManifestEntry> = {};
   const existing = new Set(Object.values(previous?.files ?? {}).map((entry) => entry.blob));
-  const writes: Promise<void>[] = [];
+  const fresh = new Map<string, string>();
   for (const output of [...outputs].sort((a, b) => (a.path < b.path ? -1 : 1))) {
     const etag = etagOf(output.body);
     const blob = `blob/${etag.replace(/"/g, "")}`;
     files[output.path] = { etag, contentType: output.contentType, blob };
-    if (!existing.has(blob)) {
-      existing.add(blob);
-      writes.push(kv.put(blob, output.body));
-    }
+    if (!existing.has(blob)) fresh.set(blob, output.body);
   }
-  await Promise.all(writes);
+  const toWrite = [...fresh.keys()].filter((blob) => !staged.has(blob));
+  const room = budget.remaining - FINISH_OPERATIONS;
+  if (toWrite.length > room) {
+    if (indexError) throw new Error(`this build needs ${toWrite.length} new outputs, more than one run may write, and its progress cannot be recorded: ${messageOf(indexError)}`);
+    const written = toWrite.slice(0, Math.max(0, room));
+    await Promise.all(written.map((blob) => kv.put(blob, fresh.get(blob)!)));
+    for (const blob of written) staged.add(blob);
+    const next: BuildIndex = { ...(index ?? { builds: [], pending: [], adoptCursor: "" }), staged: [...staged] };
+    await kv.put(BUILD_INDEX_KEY, JSON.stringify(next));
+    return { staging: { written: fresh.size - toWrite.length + written.length, outputs: fresh.size } };
+  }
+  await Promise.all(toWrite.map((blob) => kv.put(blob, fresh.get(blob)!)));
   const buildId = hash64(record.fingerprint + JSON.stringify(files)).slice(0, 12);
   const manifest: Manifest = { record: { ...record, buildId }, files };
   await kv.put(`build/${buildId}`, JSON.stringify(manifest));
   await kv.put(POINTER_KEY, buildId);
   manifestCache.set(buildId, manifest);
-  const deleteBudget = Math.min(MAX_GC_DELETES, KV_OPS_PER_INVOCATION - KV_OPS_RESERVED - writes.length);
+  // The collector's own reads and index write, and the caller's status write, come first.
+  const deleteBudget = Math.min(MAX_GC_DELETES, budget.remaining - FINISH_OPERATIONS + 2);
   try {
-    await collectGarbage(kv, manifest, previous, deleteBudget);
+    if (indexError) throw indexError;
+    await collectGarbage(kv, index, manifest, previous, deleteBudget);
   } catch (error) {
     // The new build is live already; old builds simply stay until a later publish deletes them.
-    console.warn("garbage collection of old builds failed; it will be retried at the next publish:", error instanceof Error ? error.message : String(error));
+    console.warn("garbage collection of old builds failed; it will be retried at the next publish:", messageOf(error));
   }
-  return manifest;
+  return { manifest };
 }
 
 interface IndexedBuild {
@@ -161,6 +199,8 @@ interface BuildIndex {
   builds: IndexedBuild[];
   /** Keys of retired builds still to delete: each build's blobs, then its manifest. */
   pending: string[];
+  /** Blobs written for a build whose publish did not fit in one run, not yet in any manifest. */
+  staged?: string[];
   /**
    * Set while builds published before the index existed are still being listed, so they are
    * collected too: "" to start the listing, else the KV list cursor to continue from.
@@ -174,8 +214,14 @@ function parseIndex(text: string | null): BuildIndex | null {
     const value = JSON.parse(text) as Partial<BuildIndex>;
     if (!Array.isArray(value.builds) || !Array.isArray(value.pending)) return null;
     const builds = value.builds.filter((entry): entry is IndexedBuild => typeof entry?.buildId === "string");
-    const pending = value.pending.filter((key): key is string => typeof key === "string");
-    return { builds, pending, ...(typeof value.adoptCursor === "string" ? { adoptCursor: value.adoptCursor } : {}) };
+    const keys = (list: unknown): string[] => (Array.isArray(list) ? list.filter((key): key is string => typeof key === "string") : []);
+    const staged = keys(value.staged);
+    return {
+      builds,
+      pending: keys(value.pending),
+      ...(staged.length ? { staged } : {}),
+      ...(typeof value.adoptCursor === "string" ? { adoptCursor: value.adoptCursor } : {}),
+    };
   } catch {
     return null;
   }
@@ -190,13 +236,13 @@ function parseIndex(text: string | null): BuildIndex | null {
  * any of its blobs) is deleted, whatever the index says. When a kept build's manifest cannot be
  * read, nothing is deleted this time.
  */
-async function collectGarbage(kv: KVNamespace, live: Manifest, previous: Manifest | null, deleteBudget: number): Promise<void> {
+async function collectGarbage(kv: KVNamespace, stored: BuildIndex | null, live: Manifest, previous: Manifest | null, deleteBudget: number): Promise<void> {
   const now = live.record.builtAt;
   const nowMs = Date.parse(now);
   const liveId = live.record.buildId;
   const previousId = previous?.record.buildId;
   // No index yet (or an unreadable one): the builds already in KV are found by listing them below.
-  const index = parseIndex(await kv.get(BUILD_INDEX_KEY, "text")) ?? { builds: [], pending: [], adoptCursor: "" };
+  const index = stored ?? { builds: [], pending: [], adoptCursor: "" };
 
   // The live build first, then the one it replaced (live until now, whatever the index said),
   // then the rest; every build but the live one has been replaced, the newly replaced ones now.
@@ -226,7 +272,9 @@ async function collectGarbage(kv: KVNamespace, live: Manifest, previous: Manifes
     position >= KEEP_BUILDS && entry.replacedAt !== undefined && nowMs - Date.parse(entry.replacedAt) >= RETIRE_AFTER_MS;
   const kept = builds.filter((entry, position) => !isRetired(entry, position));
   const retired = builds.filter((entry, position) => isRetired(entry, position));
-  let pending = index.pending;
+  // Staged blobs the live build does not use were for a build that never went live.
+  const used = new Set(Object.values(live.files).map((file) => file.blob));
+  let pending = [...index.pending, ...(index.staged ?? []).filter((blob) => !used.has(blob))];
   const remaining = [...kept];
 
   if (retired.length > 0 || pending.length > 0) {
@@ -287,7 +335,7 @@ async function collectGarbage(kv: KVNamespace, live: Manifest, previous: Manifes
       }
       if (failed.length > 0) {
         const reason = (results.find((result) => result.status === "rejected") as PromiseRejectedResult).reason;
-        console.warn(`could not delete ${failed.length} old build keys; they will be retried:`, reason instanceof Error ? reason.message : String(reason));
+        console.warn(`could not delete ${failed.length} old build keys; they will be retried:`, messageOf(reason));
       }
       // Failed keys go last, so one key that keeps failing does not hold up the others.
       pending = [...pending.slice(batch.length), ...failed];
