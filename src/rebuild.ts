@@ -128,7 +128,8 @@ async function updateIndex(
   }
   // Stable sort: what the live digest shows first, so a catch-up holds it back for as few runs as possible.
   const stale = entries.filter((e) => !isCurrent(index.get(e.key), e)).sort((a, b) => Number(!live.has(a.key)) - Number(!live.has(b.key)));
-  const toRead = stale.slice(0, Math.max(0, Math.min(readBatch, budget.remaining - Math.ceil(budget.limit * PUBLISH_SHARE))));
+  const reserve = Number.isFinite(budget.limit) ? Math.ceil(budget.limit * PUBLISH_SHARE) : 0;
+  const toRead = stale.slice(0, Math.max(0, Math.min(readBatch, budget.remaining - reserve)));
   const files = await readCorpus(corpus, toRead);
   if (files.length < toRead.length * 0.9) {
     throw new Error(`could read only ${files.length} of ${toRead.length} corpus objects; not publishing a partial digest`);
