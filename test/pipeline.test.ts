@@ -28,6 +28,35 @@ describe("ingest + clean fixtures", () => {
   }
 });
 
+// Story fixtures: a folder of articles beside the stories and copies a reader should see.
+const storyInputs = import.meta.glob("./fixtures/stories/*/*.{txt,md}", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+const storyExpectations = import.meta.glob("./fixtures/stories/*/expected.json", { import: "default", eager: true }) as Record<
+  string,
+  { stories: string[][]; duplicates: Record<string, string> }
+>;
+
+describe("story fixtures", () => {
+  for (const [expectedPath, want] of Object.entries(storyExpectations)) {
+    const folder = expectedPath.replace(/expected\.json$/, "");
+    it(folder.split("/").at(-2)!, () => {
+      const files = Object.entries(storyInputs)
+        .filter(([path]) => path.startsWith(folder))
+        .map(([path, text]) => ({ path: path.slice(folder.length), bytes: encode(text), entered: "2024-08-01T00:00:00Z" }));
+      const digest = buildDigest(files, {
+        meta: { title: "t", description: "d", siteUrl: BASE, language: "en", ttlMinutes: 15 },
+        generatedAt: "2024-08-01T00:00:00Z",
+        fingerprint: folder,
+      });
+      const pathOf = new Map(digest.stories.flatMap((story) => story.articles.map((a) => [a.id, a.path])));
+      const stories = digest.stories.map((story) => story.articles.map((a) => a.path).sort()).sort((x, y) => (x[0] < y[0] ? -1 : 1));
+      const duplicates = Object.fromEntries(
+        digest.stories.flatMap((story) => story.articles.filter((a) => a.duplicateOf).map((a) => [a.path, pathOf.get(a.duplicateOf!)])),
+      );
+      expect({ stories, duplicates }).toEqual({ stories: want.stories, duplicates: want.duplicates });
+    });
+  }
+});
+
 describe("sentence splitting on news text", () => {
   const cases: [string, string[]][] = [
     ["The U.S. Secretary of State arrived. Talks began at noon.", ["The U.S. Secretary of State arrived.", "Talks began at noon."]],

@@ -138,6 +138,7 @@ function article(id: string, over: Partial<DedupedArticle> = {}): DedupedArticle
     title: `Headline ${id}`,
     titleFromLead: false,
     duplicateOf: null,
+    otherEvents: [],
     ...over,
   };
 }

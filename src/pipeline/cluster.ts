@@ -518,6 +518,8 @@ class MergeHeap {
  * product of the two sums, so a merge adds the parts' products instead of recomputing
  * them; only a neighbour of one part alone needs a fresh product. Dates compare as
  * intervals: two groups whose coverage periods are far apart are different events.
+ * `apart` holds pairs known to be different events (group → groups): they never merge, and
+ * a merged group keeps both parts' exclusions.
  */
 function averageLinkage(
   vectors: SparseVector[],
@@ -525,6 +527,7 @@ function averageLinkage(
   edges: [number, number, number][],
   options: ClusterOptions,
   vocabulary: Vocabulary,
+  apart: Map<number, Set<number>> = new Map(),
 ): number[] {
   const n = vectors.length;
   const sums = vectors.slice();
@@ -547,6 +550,7 @@ function averageLinkage(
   };
   const heap = new MergeHeap();
   const push = (a: number, b: number): void => {
+    if (apart.get(a)?.has(b)) return;
     const [x, y] = a < b ? [a, b] : [b, a];
     const s = score(x, y, adjacent[x].get(y)!);
     if (s >= options.threshold) heap.push([s, x, y, version[x], version[y]]);
@@ -558,6 +562,18 @@ function averageLinkage(
     if (parent[a] !== a || parent[b] !== b || version[a] !== va || version[b] !== vb) continue;
     const [keep, gone] = a < b ? [a, b] : [b, a];
     parent[gone] = keep;
+    const goneApart = apart.get(gone);
+    if (goneApart) {
+      apart.delete(gone);
+      const keepApart = apart.get(keep) ?? new Set<number>();
+      apart.set(keep, keepApart);
+      for (const c of goneApart) {
+        keepApart.add(c);
+        const other = apart.get(c)!;
+        other.delete(gone);
+        other.add(keep);
+      }
+    }
     const merged = new Map<number, number>();
     const onlyKeep: number[] = [];
     for (const [c, product] of adjacent[keep]) {
@@ -607,7 +623,7 @@ export function cluster(articles: DedupedArticle[]): number[][] {
   const vectors = tfidfVectors(counts, options, vocabulary);
   const times = originals.map((i) => publishedTime(articles[i]));
   const edges = neighbourEdges(vectors, times, options, vocabulary);
-  const labels = averageLinkage(vectors, times, edges, options, vocabulary);
+  const labels = averageLinkage(vectors, times, edges, options, vocabulary, otherEventPairs(articles, originals, byId));
   splitMixedGroups(labels, counts, times, options, vocabulary);
   const groups = new Map<number, number[]>();
   originals.forEach((articleIndex, x) => {
@@ -621,6 +637,29 @@ export function cluster(articles: DedupedArticle[]): number[][] {
     groupOf.get(root)!.push(i);
   });
   return [...groups.values()].map((group) => group.sort((a, b) => a - b)).sort((x, y) => x[0] - y[0]);
+}
+
+/** dedupe's `otherEvents` between originals, by position in `originals`, both ways. */
+function otherEventPairs(articles: DedupedArticle[], originals: number[], byId: Map<string, number>): Map<number, Set<number>> {
+  const position = new Map(originals.map((articleIndex, x) => [articleIndex, x]));
+  const apart = new Map<number, Set<number>>();
+  const link = (x: number, y: number): void => {
+    let set = apart.get(x);
+    if (!set) apart.set(x, (set = new Set()));
+    set.add(y);
+  };
+  articles.forEach((article, i) => {
+    for (const id of article.otherEvents) {
+      const j = byId.get(id);
+      if (j === undefined) continue;
+      const x = position.get(originalOf(articles, byId, i))!;
+      const y = position.get(originalOf(articles, byId, j))!;
+      if (x === y) continue;
+      link(x, y);
+      link(y, x);
+    }
+  });
+  return apart;
 }
 
 function originalOf(articles: DedupedArticle[], byId: Map<string, number>, i: number): number {

@@ -46,12 +46,27 @@ const SKELETON_WORDS = 8;
 /** A skeleton n-gram needs this many kept words; mostly blanks say nothing about the text. */
 const SKELETON_MIN_KEPT = 3;
 
+/**
+ * Two texts that line up as copies except that numbers change in place ("a magnitude 3.1
+ * quake struck 7 km from …" / "a magnitude 4.3 quake struck 12 km from …") are reports of
+ * different events written from one template: automated quake, weather, market or score
+ * reports. They are told by their number slots: stretches of at most NUMBER_SLOT_TOKENS
+ * tokens, all numbers on both sides, between two aligned word pairs. Different events when
+ * at least DIFFERENT_EVENT_SLOTS slots differ and they outnumber the numbers that stayed:
+ * copiers and spinners keep numbers, an updated wire copy changes one or two of many (a toll,
+ * a time), and a reprint that converts units rewrites the words around its numbers too.
+ */
+const NUMBER_SLOT_TOKENS = 3;
+const DIFFERENT_EVENT_SLOTS = 2;
+
 /** What the alignment needs of a text. */
 interface CopySignature {
   /** Number of word tokens. */
   length: number;
   /** Hash of each adjacent word pair, by position: the alignment's anchors. */
   pairs: Int32Array;
+  /** 1 where the token holds a digit, by position. */
+  numeric: Uint8Array;
 }
 
 function articleText(article: CleanArticle): string {
@@ -87,6 +102,8 @@ class Vocabulary {
   /** Kept in the skeleton (a stopword or a word with a digit) rather than blanked. */
   skeletal = new Uint8Array(1024);
   stopword = new Uint8Array(1024);
+  /** Holds a digit. */
+  numeric = new Uint8Array(1024);
   /** Stamp of the last read that met the word: finds each text's distinct words. */
   lastRead = new Int32Array(1024);
   private chars = new Uint16Array(1 << 15);
@@ -124,6 +141,7 @@ class Vocabulary {
       this.documents = grown(this.documents, capacity);
       this.skeletal = grown(this.skeletal, capacity);
       this.stopword = grown(this.stopword, capacity);
+      this.numeric = grown(this.numeric, capacity);
       this.lastRead = grown(this.lastRead, capacity);
       this.wordHash = grown(this.wordHash, capacity);
       this.wordStart = grown(this.wordStart, capacity + 1);
@@ -134,7 +152,8 @@ class Vocabulary {
     this.wordStart[id + 1] = this.charsUsed;
     this.wordHash[id] = hash;
     this.stopword[id] = STOPWORDS.has(word) ? 1 : 0;
-    this.skeletal[id] = STOPWORDS.has(word) || /\d/.test(word) ? 1 : 0;
+    this.numeric[id] = /\d/.test(word) ? 1 : 0;
+    this.skeletal[id] = this.stopword[id] || this.numeric[id];
     this.slots[slot] = id;
     if (this.size * 2 > this.slots.length) this.rehash();
     return id;
@@ -222,6 +241,14 @@ class TextReader {
     this.distinctCount = distinctCount;
   }
 
+  /** 1 for each token that holds a digit. */
+  numericTokens(): Uint8Array {
+    const { numeric } = this.vocabulary;
+    const flags = new Uint8Array(this.count);
+    for (let t = 0; t < this.count; t++) flags[t] = numeric[this.ids[t]];
+    return flags;
+  }
+
   /** hash32 of "w1 w2" at each position, as signed 32-bit integers. */
   pairHashes(): Int32Array {
     const { chars, start, wordState, count } = this;
@@ -282,6 +309,8 @@ class Aligner {
   private previous = new Int32Array(1024);
   private tailJ = new Int32Array(512);
   private tailAnchor = new Int32Array(512);
+  /** The last anchor of the chain the latest coverage() found, or -1. */
+  private chainEnd = -1;
 
   /**
    * Share of each text's tokens covered by the longest in-order chain of shared word pairs
@@ -322,6 +351,7 @@ class Aligner {
       previous[x] = lo > 0 ? tailAnchor[lo - 1] : -1;
       if (lo === longest) longest++;
     }
+    this.chainEnd = longest ? tailAnchor[longest - 1] : -1;
     // Count covered tokens: each anchor covers its two words; consecutive anchors overlap.
     let coveredA = 0;
     let coveredB = 0;
@@ -336,6 +366,31 @@ class Aligner {
       lastJ = j;
     }
     return [coveredA / a.length, coveredB / b.length];
+  }
+
+  /**
+   * Whether the chain coverage(a, b) just found has numbers changed in place where a copy
+   * would repeat them (see NUMBER_SLOT_TOKENS): more slots changed than numbers kept.
+   */
+  numbersDiffer(a: CopySignature, b: CopySignature): boolean {
+    const { anchorI, anchorJ, previous } = this;
+    let changed = 0;
+    let kept = 0;
+    let nextI = -1;
+    let nextJ = -1;
+    let lastCovered = a.length;
+    // The chain runs from its last anchor back to its first.
+    for (let x = this.chainEnd; x >= 0; x = previous[x]) {
+      const i = anchorI[x];
+      const j = anchorJ[x];
+      // Numbers of `a` under this anchor's two words, each counted once.
+      for (let t = i; t <= i + 1 && t < lastCovered; t++) kept += a.numeric[t];
+      lastCovered = i;
+      if (nextI >= 0 && isNumberSlot(a.numeric, i + 2, nextI) && isNumberSlot(b.numeric, j + 2, nextJ)) changed++;
+      nextI = i;
+      nextJ = j;
+    }
+    return changed >= DIFFERENT_EVENT_SLOTS && changed > kept;
   }
 
   /** Indexes `pairs` by hash for this alignment; returns the slot mask. */
@@ -382,7 +437,16 @@ class Aligner {
   }
 }
 
+/** Tokens [from, to) are a number slot: one to NUMBER_SLOT_TOKENS tokens, every one a number. */
+function isNumberSlot(numeric: Uint8Array, from: number, to: number): boolean {
+  if (to <= from || to - from > NUMBER_SLOT_TOKENS) return false;
+  for (let t = from; t < to; t++) if (!numeric[t]) return false;
+  return true;
+}
+
 type CopyKind = "copy" | "excerpt" | null;
+
+const NO_OTHER_EVENTS: readonly string[] = Object.freeze([]);
 
 /** Whether two texts are one text: near-copies both ways, or the shorter reprinted inside the longer. */
 function kindOf(a: CopySignature, b: CopySignature, [coverA, coverB]: [number, number]): CopyKind {
@@ -411,7 +475,7 @@ export function dedupe(articles: CleanArticle[]): DedupedArticle[] {
     let signature = signatures.get(doc);
     if (!signature) {
       reader.read(articleText(articles[doc]));
-      signature = { length: reader.count, pairs: reader.pairHashes() };
+      signature = { length: reader.count, pairs: reader.pairHashes(), numeric: reader.numericTokens() };
       signatures.set(doc, signature);
       distinctWords.set(doc, reader.distinct.slice(0, reader.distinctCount));
     }
@@ -427,6 +491,7 @@ export function dedupe(articles: CleanArticle[]): DedupedArticle[] {
   // Excerpts point at the text they were cut from; they are not merged into its family
   // because one excerpt may sit inside two different longer versions.
   const excerptOf = new Map<number, ExcerptHost>();
+  const otherEvents = new Map<number, number[]>();
   const aligner = new Aligner();
   for (let q = 0; q < pairI.length; q++) {
     const i = pairI[q];
@@ -435,7 +500,12 @@ export function dedupe(articles: CleanArticle[]): DedupedArticle[] {
     const b = signatureOf(j);
     const coverage = aligner.coverage(a, b);
     // candidatePairs pairs only texts of at least MIN_TOKENS words.
-    const kind = kindOf(a, b, coverage);
+    let kind = kindOf(a, b, coverage);
+    if (kind !== null && aligner.numbersDiffer(a, b)) {
+      appendTo(otherEvents, i, j);
+      appendTo(otherEvents, j, i);
+      kind = null;
+    }
     if (kind === "copy") {
       const [x, y] = [find(i), find(j)];
       if (x !== y) parent[Math.max(x, y)] = Math.min(x, y);
@@ -508,7 +578,12 @@ export function dedupe(articles: CleanArticle[]): DedupedArticle[] {
     const root = find(i);
     if (originalOfRoot[root] < 0) originalOfRoot[root] = excerptOf.size ? rootOriginal(i) : familyOriginal[root];
     const original = originalOfRoot[root];
-    return { ...article, duplicateOf: original === i ? null : articles[original].id };
+    const others = otherEvents.get(i);
+    return {
+      ...article,
+      duplicateOf: original === i ? null : articles[original].id,
+      otherEvents: others ? others.map((k) => articles[k].id).sort() : NO_OTHER_EVENTS,
+    };
   });
 }
 

@@ -58,6 +58,12 @@ export interface CleanArticle extends Omit<IngestedArticle, "paragraphs"> {
 /** An article after dedupe: `duplicateOf` names the original it copies. */
 export interface DedupedArticle extends CleanArticle {
   duplicateOf: string | null;
+  /**
+   * Articles written from the same template as this one but stating other numbers (automated
+   * quake, weather or score reports): reports of other events, never of this one's story.
+   * Ids ascending; usually empty.
+   */
+  otherEvents: readonly string[];
 }
 
 export interface SummarySentence {
