@@ -12,7 +12,7 @@ import { renderSite } from "./render/index";
 import { readIndex, writeIndex, type IndexEntry } from "./storage/article-index";
 import { fingerprintOf, lastChanged, listCorpus, readCorpus, type CorpusEntry } from "./storage/corpus";
 import { OperationBudget, metered } from "./storage/budget";
-import { publishBuild, readBlob, readManifest, readPointer, readStatus, writeStatus, type BuildRecord, type Manifest, type Staging } from "./storage/published";
+import { messageOf, publishBuild, readBlob, readManifest, readPointer, readStatus, writeStatus, type BuildRecord, type Manifest, type Staging } from "./storage/published";
 import { toRfc3339 } from "./pipeline/dates";
 
 /**
@@ -206,7 +206,7 @@ export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}
     await writeStatus(kv, { current: record, lastError: null, lastCheck: now });
     return { status: "published", record };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     console.error("rebuild failed; the previous digest stays online:", message);
     try {
       // Unmetered: these two are what OPERATIONS_PER_RUN keeps back.

@@ -64,15 +64,23 @@ export const RETIRE_AFTER_MS = 60 * 60 * 1000;
 export const MAX_GC_DELETES = 200;
 /** Manifests the collector reads from KV per publish at most (kept builds' and retired ones'). */
 const MAX_GC_READS = 20;
+/** Operations that switch readers to a new build once its blobs are stored: manifest and pointer. */
+const SWITCH_OPERATIONS = 2;
 /**
- * Operations a publish makes after its blob writes: manifest, pointer, the collector's reads
- * (its listing of old builds, its manifest reads) and its index write, and the caller's status
- * write. Blob writes get what the run's budget has left beyond these; deletions what remains.
+ * Operations after the switch: the collector's listing of old builds, its manifest reads and
+ * its index write, and the caller's status write. Blob writes get what the run's budget has
+ * left beyond these and the switch; deletions get what remains after the switch.
  */
-const FINISH_OPERATIONS = 5 + MAX_GC_READS;
+const CLEANUP_OPERATIONS = 3 + MAX_GC_READS;
 
-function messageOf(error: unknown): string {
+/** An error's message, for logs and /healthz. */
+export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The collector's index before any publish recorded one: builds published earlier are found by listing. */
+function newIndex(): BuildIndex {
+  return { builds: [], pending: [], adoptCursor: "" };
 }
 
 /** Strong ETag from the bytes, computed at build time. */
@@ -160,13 +168,13 @@ export async function publishBuild(
     if (!existing.has(blob)) fresh.set(blob, output.body);
   }
   const toWrite = [...fresh.keys()].filter((blob) => !staged.has(blob));
-  const room = budget.remaining - FINISH_OPERATIONS;
+  const room = budget.remaining - SWITCH_OPERATIONS - CLEANUP_OPERATIONS;
   if (toWrite.length > room) {
     if (indexError) throw new Error(`this build needs ${toWrite.length} new outputs, more than one run may write, and its progress cannot be recorded: ${messageOf(indexError)}`);
     const written = toWrite.slice(0, Math.max(0, room));
     await Promise.all(written.map((blob) => kv.put(blob, fresh.get(blob)!)));
     for (const blob of written) staged.add(blob);
-    const next: BuildIndex = { ...(index ?? { builds: [], pending: [], adoptCursor: "" }), staged: [...staged] };
+    const next: BuildIndex = { ...(index ?? newIndex()), staged: [...staged] };
     await kv.put(BUILD_INDEX_KEY, JSON.stringify(next));
     return { staging: { written: fresh.size - toWrite.length + written.length, outputs: fresh.size } };
   }
@@ -177,7 +185,7 @@ export async function publishBuild(
   await kv.put(POINTER_KEY, buildId);
   manifestCache.set(buildId, manifest);
   // The collector's own reads and index write, and the caller's status write, come first.
-  const deleteBudget = Math.min(MAX_GC_DELETES, budget.remaining - FINISH_OPERATIONS + 2);
+  const deleteBudget = Math.min(MAX_GC_DELETES, budget.remaining - CLEANUP_OPERATIONS);
   try {
     if (indexError) throw indexError;
     await collectGarbage(kv, index, manifest, previous, deleteBudget);
@@ -242,7 +250,7 @@ async function collectGarbage(kv: KVNamespace, stored: BuildIndex | null, live: 
   const liveId = live.record.buildId;
   const previousId = previous?.record.buildId;
   // No index yet (or an unreadable one): the builds already in KV are found by listing them below.
-  const index = stored ?? { builds: [], pending: [], adoptCursor: "" };
+  const index = stored ?? newIndex();
 
   // The live build first, then the one it replaced (live until now, whatever the index said),
   // then the rest; every build but the live one has been replaced, the newly replaced ones now.
