@@ -157,16 +157,16 @@ function makeStory(members: DedupedArticle[], stats: TermStats): Story {
 
 /**
  * The most representative headline: the found headline whose words the other sources use
- * most, preferring originals. Each headline is judged only by the other sources (leave one
- * out), so a long article cannot vote for its own headline, and a spun headline's swapped
- * synonyms find no support elsewhere. Lead-made titles only when no source printed a headline.
+ * most, among the originals (a copy's headline is its original's, or a spun version of it).
+ * Each headline is judged only by the other sources (leave one out), so a long article cannot
+ * vote for its own headline, and a spun headline's swapped synonyms find no support
+ * elsewhere. Lead-made titles only when no source printed a headline.
  */
 function storyTitle(articles: DedupedArticle[], stats: TermStats): string {
   const originals = articles.filter((a) => !a.duplicateOf);
-  const pool = originals;
-  const headlined = pool.filter((a) => !a.titleFromLead);
-  const choices = headlined.length ? headlined : pool;
-  if (choices.length === 1 || pool.length === 1) return choices[0].title;
+  const headlined = originals.filter((a) => !a.titleFromLead);
+  const choices = headlined.length ? headlined : originals;
+  if (choices.length === 1 || originals.length === 1) return choices[0].title;
   // Terms as termStats's ids (its reading of each original's body is reused, not redone);
   // words no original's body uses get negative ids.
   const unindexed = new Map<string, number>();
@@ -175,8 +175,8 @@ function storyTitle(articles: DedupedArticle[], stats: TermStats): string {
     if (id === undefined) unindexed.set(term, (id = -1 - unindexed.size));
     return id;
   };
-  const titleTerms = pool.map((a) => new Set(contentTerms(a.title).map(idOf)));
-  const vocabulary = pool.map((a, i) => {
+  const titleTerms = originals.map((a) => new Set(contentTerms(a.title).map(idOf)));
+  const vocabulary = originals.map((a, i) => {
     const words = new Set(titleTerms[i]);
     for (const id of bodyTermIds(stats, a)!) words.add(id); // termStats read every original
     return words;
@@ -184,7 +184,7 @@ function storyTitle(articles: DedupedArticle[], stats: TermStats): string {
   let best = choices[0];
   let bestScore = -Infinity;
   for (const choice of choices) {
-    const own = pool.indexOf(choice);
+    const own = originals.indexOf(choice);
     const terms = titleTerms[own];
     if (terms.size === 0) continue;
     let support = 0;
@@ -193,7 +193,7 @@ function storyTitle(articles: DedupedArticle[], stats: TermStats): string {
       vocabulary.forEach((words, i) => {
         if (i !== own && words.has(term)) users++;
       });
-      support += users / (pool.length - 1);
+      support += users / (originals.length - 1);
     }
     // Summed support rewards a headline that says more of the story; the square root keeps
     // an unsupported word costing something, so a padded or garbled headline does not win.

@@ -18,7 +18,6 @@ export function isSectionMarker(line: string): boolean {
   return wordCountUpTo(line, 8) <= 8 && MARKER.test(line.trim());
 }
 
-
 /** A line of nothing but share buttons or network names. */
 export function isSocialLine(line: string): boolean {
   // Words between share-button separators, read lazily: nearly every line fails on its first.
