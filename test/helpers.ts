@@ -3,7 +3,9 @@
 /// <reference types="vite/client" />
 import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
 import worker from "../src/index";
+import { rebuild } from "../src/rebuild";
 import { readManifest, readPointer, type Manifest } from "../src/storage/published";
 
 /** The local origin the Worker's SITE_URL points at in tests. */
@@ -69,6 +71,13 @@ export async function putArticles(articles: Record<string, string | Uint8Array>)
   for (let i = 0; i < entries.length; i += 50) {
     await Promise.all(entries.slice(i, i + 50).map(([key, body]) => env.CORPUS.put(key, body)));
   }
+}
+
+/** Empty storage, then `articles` uploaded and published by one rebuild: the start of most rebuild tests. */
+export async function publishFresh(articles: Record<string, string | Uint8Array>): Promise<void> {
+  await clearStorage();
+  await putArticles(articles);
+  expect((await rebuild(env)).status, "the first publish").toBe("published");
 }
 
 /** Every KV key with its value: to prove a run wrote nothing. */

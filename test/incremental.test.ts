@@ -7,7 +7,7 @@ import { ANALYSIS_VERSION } from "../src/pipeline/build";
 import { rebuild } from "../src/rebuild";
 import { readIndex, writeIndex } from "../src/storage/article-index";
 import { BUILD_INDEX_KEY, readBlob, readPointer } from "../src/storage/published";
-import { SEEDS, clearStorage, get, instrument, kvKeys, liveManifest, putArticles, r2Keys } from "./helpers";
+import { SEEDS, clearStorage, get, instrument, kvKeys, liveManifest, publishFresh, putArticles, r2Keys } from "./helpers";
 
 const EVENTS: Record<string, string> = {
   "wire/quake-a.txt":
@@ -57,9 +57,7 @@ const STEPS: Step[] = [
 
 describe("incremental rebuilds", () => {
   beforeAll(async () => {
-    await clearStorage();
-    await putArticles(SEEDS);
-    expect((await rebuild(env)).status).toBe("published");
+    await publishFresh(SEEDS);
   });
 
   it("publish, after each add, edit and delete, byte for byte what a full rebuild publishes, reading only the changed objects", async () => {
@@ -107,9 +105,7 @@ describe("incremental rebuilds", () => {
 
 describe("catching up after the article index is lost", () => {
   it("keeps the live digest while objects it shows are re-read in batches, then publishes what a full rebuild publishes", async () => {
-    await clearStorage();
-    await putArticles({ ...SEEDS, ...EVENTS });
-    expect((await rebuild(env)).status).toBe("published");
+    await publishFresh({ ...SEEDS, ...EVENTS });
     const live = await liveOutputs();
     const pointer = await readPointer(env.DIGEST);
 
@@ -138,9 +134,7 @@ describe("catching up after the article index is lost", () => {
   });
 
   it("still publishes batch by batch when new objects arrive and everything live is current", async () => {
-    await clearStorage();
-    await putArticles(SEEDS);
-    expect((await rebuild(env)).status).toBe("published");
+    await publishFresh(SEEDS);
     await putArticles(EVENTS);
     const first = await rebuild(env, { readBatch: 3 });
     expect(first.status).toBe("published");
@@ -153,9 +147,7 @@ describe("catching up after the article index is lost", () => {
 
 describe("the article index's layout", () => {
   it("spreads over more shards as it outgrows one, keeping every analysis and no old shard", async () => {
-    await clearStorage();
-    await putArticles({ ...SEEDS, ...EVENTS });
-    expect((await rebuild(env)).status).toBe("published");
+    await publishFresh({ ...SEEDS, ...EVENTS });
     const one = await readIndex(env.DIGEST);
     expect(one.shards, "a small corpus's index is one shard").toBe(1);
     expect(await kvKeys("index/")).toEqual([`index/v${ANALYSIS_VERSION}/1/0`]);
@@ -182,9 +174,7 @@ describe("the article index's layout", () => {
   });
 
   it("a rebuild after adding one article reads the index head and its one shard, beside pointer, live digest.json and the collector's index", async () => {
-    await clearStorage();
-    await putArticles(SEEDS);
-    expect((await rebuild(env)).status).toBe("published");
+    await publishFresh(SEEDS);
     const liveDigest = (await liveManifest()).files["digest.json"].blob;
     await putArticles({ "wire/budget.txt": EVENTS["wire/budget.txt"] });
     const kv = instrument(env.DIGEST, ["get"]);

@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { rebuild } from "../src/rebuild";
 import { BUILD_INDEX_KEY, readPointer } from "../src/storage/published";
 import { synthCorpus } from "../scripts/synth";
-import { clearStorage, get, instrument, kvKeys, liveManifest, putArticles } from "./helpers";
+import { get, instrument, kvKeys, liveManifest, publishFresh } from "./helpers";
 
 /** A hundred articles in some twenty stories (the benchmark's generator): a page each, plus feeds and indexes. */
 const CORPUS = Object.fromEntries(synthCorpus(100, 7).articles.map((article) => [article.path, article.text]));
@@ -34,9 +34,7 @@ interface Health {
 
 describe("a publish larger than one run's storage operations", () => {
   beforeEach(async () => {
-    await clearStorage();
-    await putArticles(CORPUS);
-    expect((await rebuild(env)).status).toBe("published");
+    await publishFresh(CORPUS);
   });
 
   it("is written over several runs, each within its budget, while readers keep the previous digest whole", async () => {
