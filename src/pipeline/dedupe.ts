@@ -378,14 +378,12 @@ class Aligner {
     let kept = 0;
     let nextI = -1;
     let nextJ = -1;
-    let lastCovered = a.length;
-    // The chain runs from its last anchor back to its first.
+    // The chain runs from its last anchor back to its first; `next` is the anchor after this one.
     for (let x = this.chainEnd; x >= 0; x = previous[x]) {
       const i = anchorI[x];
       const j = anchorJ[x];
-      // Numbers of `a` under this anchor's two words, each counted once.
-      for (let t = i; t <= i + 1 && t < lastCovered; t++) kept += a.numeric[t];
-      lastCovered = i;
+      // Numbers of `a` under this anchor's two words, each counted once (the next anchor may start on the second).
+      for (let t = i; t <= i + 1 && (nextI < 0 || t < nextI); t++) kept += a.numeric[t];
       if (nextI >= 0 && isNumberSlot(a.numeric, i + 2, nextI) && isNumberSlot(b.numeric, j + 2, nextJ)) changed++;
       nextI = i;
       nextJ = j;
