@@ -36,6 +36,11 @@ const storyExpectations = import.meta.glob("./fixtures/stories/*/expected.json",
 >;
 
 describe("story fixtures", () => {
+  it("has articles beside every expectation", () => {
+    const folders = Object.keys(storyExpectations).map((path) => path.replace(/expected\.json$/, ""));
+    expect(folders.length).toBeGreaterThan(0);
+    for (const folder of folders) expect(Object.keys(storyInputs).filter((path) => path.startsWith(folder)).length, folder).toBeGreaterThan(1);
+  });
   for (const [expectedPath, want] of Object.entries(storyExpectations)) {
     const folder = expectedPath.replace(/expected\.json$/, "");
     it(folder.split("/").at(-2)!, () => {
