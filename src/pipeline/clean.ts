@@ -3,7 +3,7 @@
 // the headline when there is one, else a short clause made from the lead.
 import { appendTo, grown } from "./collections";
 import { copyrightHolder, isCaption, isDateline, isPunctuationOnly, isSectionMarker, isSocialLine } from "./signals";
-import { contentTerms, contentTermsAndKeyHash, letterDigitKey, splitSentences, STOPWORDS, wordCount, wordCountUpTo } from "./text";
+import { contentTerms, contentTermsAndKeyHash, detached, letterDigitKey, splitSentences, STOPWORDS, wordCount, wordCountUpTo } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
 
 export function clean(article: IngestedArticle): CleanArticle {
@@ -12,12 +12,16 @@ export function clean(article: IngestedArticle): CleanArticle {
   let paragraphs = dropRepeatedSentences(dropRepeatedParagraphs(analyzed, numbers), numbers);
   const headline = article.headline && !isCaption(article.headline) ? article.headline : null;
   // A headline-only page (a video page, a brief) is still a report of its event.
-  if (article.paragraphs.length === 0 && headline) paragraphs = [{ text: headline, sentences: [headline] }];
+  if (article.paragraphs.length === 0 && headline) paragraphs = [joinSentences([headline])];
   const title = headline ?? titleFromLead(paragraphs) ?? article.path.replace(/^.*\//, "").replace(/\.\w+$/, "");
+  const own = (text: string | null): string | null => (text === null ? null : detached(text));
   return {
     ...article,
-    headline,
-    title: tidyTitle(title),
+    url: own(article.url),
+    source: own(article.source),
+    author: own(article.author),
+    headline: own(headline),
+    title: detached(tidyTitle(title)),
     titleFromLead: headline === null,
     paragraphs,
   };
@@ -265,7 +269,8 @@ function dropRepeatedSentences(paragraphs: AnalyzedParagraph[], numbers: TermNum
  * (nor the text it was split from a third time, which slices of it would keep alive).
  */
 export function joinSentences(sentences: string[]): Paragraph {
-  const text = sentences.join(" ");
+  // Joining two or more makes a new string; "joining" one would return it, still a slice.
+  const text = sentences.length === 1 ? detached(sentences[0]) : sentences.join(" ");
   let at = 0;
   const slices = sentences.map((sentence) => {
     const slice = text.slice(at, at + sentence.length);

