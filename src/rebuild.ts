@@ -8,7 +8,7 @@
 import { siteMeta, type SiteVars } from "./config";
 import { analyzeFile, buildDigestFromAnalyses } from "./pipeline/build";
 import type { CleanArticle, Digest, FileAnalysis } from "./pipeline/types";
-import { renderSite } from "./render/index";
+import { renderFiles } from "./render/index";
 import { readIndex, writeIndex, type IndexEntry } from "./storage/article-index";
 import { fingerprintOf, lastChanged, listCorpus, readCorpus, type CorpusEntry } from "./storage/corpus";
 import { OperationBudget, metered } from "./storage/budget";
@@ -180,7 +180,6 @@ export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}
     const build = options.build ?? buildDigestFromAnalyses;
     const digest = build(analyses, { meta: siteMeta(env), generatedAt: lastChanged(covered), fingerprint, previousStoryIds: live.storyIds });
     checkShrink(previous, digest, options.allowShrink === true);
-    const outputs = renderSite(digest);
     const published = await publishBuild(
       kv,
       {
@@ -193,7 +192,7 @@ export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}
         rejected: digest.rejected,
         pending,
       },
-      outputs,
+      renderFiles(digest),
       previous,
       budget,
     );

@@ -58,39 +58,40 @@ function archiveMonths(site: SiteModel): ArchiveMonth[] {
     .map(([month, stories]) => ({ month, stories: stories.sort((a, b) => b.published.ms - a.published.ms || (a.id < b.id ? -1 : 1)) }));
 }
 
-export function renderSite(digest: Digest): RenderedFile[] {
+/**
+ * The site's files one at a time, each rendered when it is asked for, so a publish can hash
+ * and let go of each (story pages hold their sources' text: the whole site is about as large
+ * as the corpus). Same order every time: front page, archive months, stories, feeds.
+ */
+export function* renderFiles(digest: Digest): Generator<RenderedFile> {
   const site = prepareDigest(digest);
   const months = archiveMonths(site);
-  const files: RenderedFile[] = [
-    {
-      path: "index.html",
-      body: frontPage({ site, stories: site.stories.slice(0, FRONT_PAGE_STORIES), months }).toString(),
-      contentType: CONTENT_TYPES.html,
-    },
-  ];
-  months.forEach(({ month, stories }, i) => {
-    files.push({
+  yield {
+    path: "index.html",
+    body: frontPage({ site, stories: site.stories.slice(0, FRONT_PAGE_STORIES), months }).toString(),
+    contentType: CONTENT_TYPES.html,
+  };
+  for (const [i, { month, stories }] of months.entries()) {
+    yield {
       path: `archive/${month}.html`,
       body: archivePage({ site, month, stories, newer: months[i - 1]?.month ?? null, older: months[i + 1]?.month ?? null }).toString(),
       contentType: CONTENT_TYPES.html,
-    });
-  });
-  for (const story of site.stories) {
-    files.push({
-      path: `stories/${story.id}.html`,
-      body: storyPage({ site, story }).toString(),
-      contentType: CONTENT_TYPES.html,
-    });
+    };
   }
-  files.push(
-    { path: "rss.xml", body: renderRss(site), contentType: CONTENT_TYPES.rss },
-    { path: "atom.xml", body: renderAtom(site), contentType: CONTENT_TYPES.atom },
-    { path: "feed.json", body: renderJsonFeed(site), contentType: CONTENT_TYPES.jsonFeed },
-    { path: "digest.json", body: renderDigestJson(site), contentType: CONTENT_TYPES.json },
-    { path: "style.css", body: STYLE_CSS, contentType: CONTENT_TYPES.css },
-    { path: "favicon.svg", body: FAVICON_SVG, contentType: CONTENT_TYPES.svg },
-  );
-  return files;
+  for (const story of site.stories) {
+    yield { path: `stories/${story.id}.html`, body: storyPage({ site, story }).toString(), contentType: CONTENT_TYPES.html };
+  }
+  yield { path: "rss.xml", body: renderRss(site), contentType: CONTENT_TYPES.rss };
+  yield { path: "atom.xml", body: renderAtom(site), contentType: CONTENT_TYPES.atom };
+  yield { path: "feed.json", body: renderJsonFeed(site), contentType: CONTENT_TYPES.jsonFeed };
+  yield { path: "digest.json", body: renderDigestJson(site), contentType: CONTENT_TYPES.json };
+  yield { path: "style.css", body: STYLE_CSS, contentType: CONTENT_TYPES.css };
+  yield { path: "favicon.svg", body: FAVICON_SVG, contentType: CONTENT_TYPES.svg };
+}
+
+/** Every file at once, for callers that keep them all (tests, the local digest script). */
+export function renderSite(digest: Digest): RenderedFile[] {
+  return [...renderFiles(digest)];
 }
 
 export { xmlSafe, escapeHtml, cdata } from "./text";

@@ -144,7 +144,7 @@ export interface Staging {
 export async function publishBuild(
   kv: KVNamespace,
   record: Omit<BuildRecord, "buildId">,
-  outputs: OutputFile[],
+  outputs: Iterable<OutputFile>,
   previous: Manifest | null,
   budget: OperationBudget,
 ): Promise<{ manifest: Manifest } | { staging: Staging }> {
@@ -158,27 +158,35 @@ export async function publishBuild(
     indexError = error;
   }
   const staged = new Set(index?.staged ?? []);
-  const files: Record<string, ManifestEntry> = {};
   const existing = new Set(Object.values(previous?.files ?? {}).map((entry) => entry.blob));
-  const fresh = new Map<string, string>();
-  for (const output of [...outputs].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+  const room = budget.remaining - SWITCH_OPERATIONS - CLEANUP_OPERATIONS;
+  // One pass, each body hashed and let go unless this run writes it: a site's files (every
+  // story page holds its sources' text) are as large as the corpus, and holding them all
+  // next to the articles is what would not fit a Worker's memory.
+  const entries: [string, ManifestEntry][] = [];
+  const fresh = new Set<string>();
+  let toWrite = 0;
+  const writable = new Map<string, string>();
+  for (const output of outputs) {
     const etag = etagOf(output.body);
     const blob = `blob/${etag.replace(/"/g, "")}`;
-    files[output.path] = { etag, contentType: output.contentType, blob };
-    if (!existing.has(blob)) fresh.set(blob, output.body);
+    entries.push([output.path, { etag, contentType: output.contentType, blob }]);
+    if (existing.has(blob) || fresh.has(blob)) continue;
+    fresh.add(blob);
+    if (staged.has(blob)) continue;
+    toWrite++;
+    if (writable.size < room) writable.set(blob, output.body);
   }
-  const toWrite = [...fresh.keys()].filter((blob) => !staged.has(blob));
-  const room = budget.remaining - SWITCH_OPERATIONS - CLEANUP_OPERATIONS;
-  if (toWrite.length > room) {
-    if (indexError) throw new Error(`this build needs ${toWrite.length} new outputs, more than one run may write, and its progress cannot be recorded: ${messageOf(indexError)}`);
-    const written = toWrite.slice(0, Math.max(0, room));
-    await Promise.all(written.map((blob) => kv.put(blob, fresh.get(blob)!)));
-    for (const blob of written) staged.add(blob);
+  const files: Record<string, ManifestEntry> = Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : 1)));
+  if (toWrite > room) {
+    if (indexError) throw new Error(`this build needs ${toWrite} new outputs, more than one run may write, and its progress cannot be recorded: ${messageOf(indexError)}`);
+    await Promise.all([...writable].map(([blob, body]) => kv.put(blob, body)));
+    for (const blob of writable.keys()) staged.add(blob);
     const next: BuildIndex = { ...(index ?? newIndex()), staged: [...staged] };
     await kv.put(BUILD_INDEX_KEY, JSON.stringify(next));
-    return { staging: { written: fresh.size - toWrite.length + written.length, outputs: fresh.size } };
+    return { staging: { written: fresh.size - toWrite + writable.size, outputs: fresh.size } };
   }
-  await Promise.all(toWrite.map((blob) => kv.put(blob, fresh.get(blob)!)));
+  await Promise.all([...writable].map(([blob, body]) => kv.put(blob, body)));
   const buildId = hash64(record.fingerprint + JSON.stringify(files)).slice(0, 12);
   const manifest: Manifest = { record: { ...record, buildId }, files };
   await kv.put(`build/${buildId}`, JSON.stringify(manifest));
