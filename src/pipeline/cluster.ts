@@ -348,15 +348,22 @@ function strongestTerms(vector: SparseVector, vocabulary: Vocabulary): number[] 
   return kept.slice(0, LOOKUP_TERMS);
 }
 
+/** A similarity graph's edges: pairs from[k] < to[k], ascending, with the dot product of their vectors. */
+interface Edges {
+  from: Int32Array;
+  to: Int32Array;
+  product: Float64Array;
+}
+
 /**
  * Sparse similarity graph: each article's strongest terms are looked up in an inverted
  * index of everyone's strongest terms. Candidates are ranked by what those terms share,
  * the best CANDIDATES are scored exactly, and each article keeps its best NEIGHBOURS.
  * Work per article is bounded by LOOKUP_TERMS × MAX_POSTING plus CANDIDATES exact
- * products, so the whole is O(n). Edges are [i, j, dot product] with i < j, ascending; the
+ * products, so the whole is O(n). Edges are pairs i < j, ascending, with their dot product; the
  * product is exact (the same sum as dot(), so the linkage need not compute it again).
  */
-function neighbourEdges(vectors: SparseVector[], times: (number | null)[], options: ClusterOptions, vocabulary: Vocabulary): [number, number, number][] {
+function neighbourEdges(vectors: SparseVector[], times: (number | null)[], options: ClusterOptions, vocabulary: Vocabulary): Edges {
   const n = vectors.length;
   // Each article's LOOKUP_TERMS strongest terms (ties by term), strongest first, one article
   // after another; then the same entries as postings by term id, articles ascending.
@@ -383,7 +390,10 @@ function neighbourEdges(vectors: SparseVector[], times: (number | null)[], optio
   for (const id of looked) termOf[id] = 0;
   const lookupTerms = looked.length;
   const { start: postingStart, rows: postingDocs, weights: postingWeights } = transpose(topStart, topIds, topWeights, lookupTerms);
-  const edges = new Map<number, number>();
+  // Every (pair key, product) found, in the order found; a pair both ends list appears twice.
+  let keys = new Float64Array(1024);
+  let products = new Float64Array(1024);
+  let found = 0;
   const seen = new Int32Array(n).fill(-1);
   const shared = new Float64Array(n);
   const probe = vocabulary.probe();
@@ -417,11 +427,27 @@ function neighbourEdges(vectors: SparseVector[], times: (number | null)[], optio
     scored.sort((x, y) => similarity[y] - similarity[x] || x - y);
     for (let k = 0; k < Math.min(NEIGHBOURS, scored.length); k++) {
       const other = scored[k];
-      edges.set(Math.min(doc, other) * n + Math.max(doc, other), product[other]);
+      if (found === keys.length) {
+        keys = grown(keys, 2 * found);
+        products = grown(products, 2 * found);
+      }
+      keys[found] = Math.min(doc, other) * n + Math.max(doc, other);
+      products[found++] = product[other];
     }
   }
   probe.clear();
-  return [...edges.entries()].sort((x, y) => x[0] - y[0]).map(([key, s]) => [Math.floor(key / n), key % n, s]);
+  // A pair found from both ends keeps the product found last (the two sums differ only in rounding).
+  const order = Int32Array.from({ length: found }, (_, k) => k).sort((x, y) => keys[x] - keys[y] || x - y);
+  const edges: Edges = { from: new Int32Array(found), to: new Int32Array(found), product: new Float64Array(found) };
+  let count = 0;
+  for (let k = 0; k < found; k++) {
+    const at = order[k];
+    if (k + 1 < found && keys[order[k + 1]] === keys[at]) continue;
+    edges.from[count] = Math.floor(keys[at] / n);
+    edges.to[count] = keys[at] % n;
+    edges.product[count++] = products[at];
+  }
+  return { from: edges.from.slice(0, count), to: edges.to.slice(0, count), product: edges.product.slice(0, count) };
 }
 
 /**
@@ -461,51 +487,96 @@ function strongest(items: number[], score: Float64Array, k: number): number[] {
   return heap.sort((x, y) => x - y);
 }
 
-/** Score, the two group ids, and each group's version when scored (older versions are stale). */
-type MergeEntry = [number, number, number, number, number];
-
-/** Max-heap of candidate merges; ties break on the lower indices so results never depend on input order. */
+/**
+ * Max-heap of candidate merges: score, the two group ids, and each group's version when
+ * scored (older versions are stale). Ties break on the lower ids, a total order over the
+ * entries that can still merge, so results never depend on input order. Entries live in
+ * typed arrays (a slot each, reused once popped): stale entries pile up as groups grow, and
+ * as small arrays they were the largest thing a 10,000-article build held.
+ */
 class MergeHeap {
-  private items: MergeEntry[] = [];
-  get size(): number {
-    return this.items.length;
+  private score = new Float64Array(1024);
+  private groups = new Int32Array(2 * 1024);
+  private versions = new Int32Array(2 * 1024);
+  /** Slots in heap order. */
+  private order = new Int32Array(1024);
+  private free = new Int32Array(1024);
+  private freeCount = 0;
+  private slots = 0;
+  private size = 0;
+  /** The entry pop() took out. */
+  readonly top = { score: 0, a: 0, b: 0, versionA: 0, versionB: 0 };
+
+  private above(x: number, y: number): boolean {
+    if (this.score[x] !== this.score[y]) return this.score[x] > this.score[y];
+    if (this.groups[2 * x] !== this.groups[2 * y]) return this.groups[2 * x] < this.groups[2 * y];
+    return this.groups[2 * x + 1] < this.groups[2 * y + 1];
   }
-  private above(x: MergeEntry, y: MergeEntry): boolean {
-    if (x[0] !== y[0]) return x[0] > y[0];
-    if (x[1] !== y[1]) return x[1] < y[1];
-    return x[2] < y[2];
-  }
-  push(item: MergeEntry): void {
-    const items = this.items;
-    items.push(item);
-    let i = items.length - 1;
+
+  push(score: number, a: number, b: number, versionA: number, versionB: number): void {
+    let slot: number;
+    if (this.freeCount > 0) slot = this.free[--this.freeCount];
+    else {
+      slot = this.slots++;
+      if (slot === this.score.length) {
+        this.score = grown(this.score, 2 * slot);
+        this.groups = grown(this.groups, 4 * slot);
+        this.versions = grown(this.versions, 4 * slot);
+        this.order = grown(this.order, 2 * slot);
+        this.free = grown(this.free, 2 * slot);
+      }
+    }
+    this.score[slot] = score;
+    this.groups[2 * slot] = a;
+    this.groups[2 * slot + 1] = b;
+    this.versions[2 * slot] = versionA;
+    this.versions[2 * slot + 1] = versionB;
+    const order = this.order;
+    let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.above(items[i], items[parent])) break;
-      [items[i], items[parent]] = [items[parent], items[i]];
+      if (!this.above(slot, order[parent])) break;
+      order[i] = order[parent];
       i = parent;
     }
+    order[i] = slot;
   }
-  pop(): MergeEntry | undefined {
-    const items = this.items;
-    if (items.length === 0) return undefined;
-    const top = items[0];
-    const last = items.pop()!;
-    if (items.length) {
-      items[0] = last;
+
+  /** Take out the best entry into `top`; false when empty. */
+  pop(): boolean {
+    if (this.size === 0) return false;
+    const order = this.order;
+    const slot = order[0];
+    const top = this.top;
+    top.score = this.score[slot];
+    top.a = this.groups[2 * slot];
+    top.b = this.groups[2 * slot + 1];
+    top.versionA = this.versions[2 * slot];
+    top.versionB = this.versions[2 * slot + 1];
+    this.free[this.freeCount++] = slot;
+    const last = order[--this.size];
+    if (this.size > 0) {
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         const r = l + 1;
-        let best = i;
-        if (l < items.length && this.above(items[l], items[best])) best = l;
-        if (r < items.length && this.above(items[r], items[best])) best = r;
-        if (best === i) break;
-        [items[i], items[best]] = [items[best], items[i]];
-        i = best;
+        let best = last;
+        let at = i;
+        if (l < this.size && this.above(order[l], best)) {
+          best = order[l];
+          at = l;
+        }
+        if (r < this.size && this.above(order[r], best)) {
+          best = order[r];
+          at = r;
+        }
+        if (at === i) break;
+        order[i] = best;
+        i = at;
       }
+      order[i] = last;
     }
-    return top;
+    return true;
   }
 }
 
@@ -524,7 +595,7 @@ class MergeHeap {
 function averageLinkage(
   vectors: SparseVector[],
   times: (number | null)[],
-  edges: [number, number, number][],
+  edges: Edges,
   options: ClusterOptions,
   vocabulary: Vocabulary,
   apart: Map<number, Set<number>> = new Map(),
@@ -537,9 +608,9 @@ function averageLinkage(
   const version = new Array<number>(n).fill(0);
   /** Group → (adjacent group → dot product of their sums). */
   const adjacent = Array.from({ length: n }, () => new Map<number, number>());
-  for (const [i, j, product] of edges) {
-    adjacent[i].set(j, product);
-    adjacent[j].set(i, product);
+  for (let k = 0; k < edges.from.length; k++) {
+    adjacent[edges.from[k]].set(edges.to[k], edges.product[k]);
+    adjacent[edges.to[k]].set(edges.from[k], edges.product[k]);
   }
   const parent = Array.from({ length: n }, (_, i) => i);
   const score = (a: number, b: number, product: number): number => {
@@ -553,12 +624,12 @@ function averageLinkage(
     if (apart.get(a)?.has(b)) return;
     const [x, y] = a < b ? [a, b] : [b, a];
     const s = score(x, y, adjacent[x].get(y)!);
-    if (s >= options.threshold) heap.push([s, x, y, version[x], version[y]]);
+    if (s >= options.threshold) heap.push(s, x, y, version[x], version[y]);
   };
   for (let a = 0; a < n; a++) for (const b of adjacent[a].keys()) if (a < b) push(a, b);
   const probe = vocabulary.probe();
-  for (let entry = heap.pop(); entry; entry = heap.pop()) {
-    const [, a, b, va, vb] = entry;
+  while (heap.pop()) {
+    const { a, b, versionA: va, versionB: vb } = heap.top;
     if (parent[a] !== a || parent[b] !== b || version[a] !== va || version[b] !== vb) continue;
     const [keep, gone] = a < b ? [a, b] : [b, a];
     parent[gone] = keep;

@@ -7,10 +7,10 @@ export function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-type IntArray = Uint8Array | Uint16Array | Int32Array | Uint32Array;
+type NumberArray = Uint8Array | Uint16Array | Int32Array | Uint32Array | Float64Array;
 
 /** A copy of `array` with room for `capacity` values (its values kept, as many as fit). */
-export function grown<T extends IntArray>(array: T, capacity: number): T {
+export function grown<T extends NumberArray>(array: T, capacity: number): T {
   const copy = new (array.constructor as new (length: number) => T)(capacity);
   copy.set(array.subarray(0, Math.min(array.length, capacity)));
   return copy;
