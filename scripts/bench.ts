@@ -4,7 +4,7 @@
 //   npm run bench                         sizes 1,000, 10,000 and 50,000
 //   npm run bench -- --sizes 1000,10000   chosen sizes
 //   npm run bench -- --quick              1,000 only
-//   options: --seed <n> (42)  --out <file> (bench/results.json)  --no-bundle  --no-peer  --no-incremental
+//   options: --seed <n> (42)  --out <file> (bench/results.json)  --no-bundle  --no-peer  --no-incremental  --no-heap-cap
 //
 // Every measurement that allocates runs in a fresh child process (node --expose-gc) with a
 // time budget, so peaks do not mix and a slow size is recorded as "timeout" instead
@@ -39,6 +39,10 @@ import { goldLabels, synthCorpus, toCorpusFiles, type SynthArticle } from "./syn
 const ROOT = process.env.BENCH_ROOT ?? resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SCRIPT = fileURLToPath(import.meta.url);
 const ALL_SIZES = [1000, 10000, 50000];
+/** Heap-cap search: sizes up to this, caps within this range (MB), to this resolution. */
+const HEAP_CAP_MAX_SIZE = 10000;
+const HEAP_CAP_RANGE_MB = [16, 512];
+const HEAP_CAP_STEP_MB = 8;
 const PEER_SIZES = [1000, 10000];
 const MB = 1024 * 1024;
 
@@ -55,6 +59,7 @@ interface Args {
   bundle: boolean;
   peer: boolean;
   incremental: boolean;
+  heapCap: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -68,6 +73,7 @@ function parseArgs(argv: string[]): Args {
     bundle: true,
     peer: true,
     incremental: true,
+    heapCap: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -89,6 +95,7 @@ function parseArgs(argv: string[]): Args {
     else if (name === "--no-bundle") args.bundle = false;
     else if (name === "--no-peer") args.peer = false;
     else if (name === "--no-incremental") args.incremental = false;
+    else if (name === "--no-heap-cap") args.heapCap = false;
     else throw new Error(`unknown option ${a}`);
   }
   return args;
@@ -228,6 +235,11 @@ async function childBuild(size: number, seed: number) {
   const end = process.memoryUsage();
   const hwm = vmHwmKb();
   gc(); // marker 2: the build window ends before this collection
+  if (process.env.BENCH_BUILD_ONLY) {
+    // A heap-cap probe: completing is the result; what follows would only add to the heap.
+    writeFileSync(args.childOut, JSON.stringify({ size, totalMs: Math.round(t2 - t0) }));
+    process.exit(0);
+  }
 
   const q = quality(digest, prep.gold);
 
@@ -733,13 +745,15 @@ function bundledScript(): Promise<string> {
   return childScript;
 }
 
-async function runChild<T>(task: string, size: number, seed: number, budgetSec: number): Promise<ChildOutcome<T>> {
+async function runChild<T>(task: string, size: number, seed: number, budgetSec: number, heapCapMB?: number): Promise<ChildOutcome<T>> {
   const script = await bundledScript();
   const outFile = join(mkdtempSync(join(tmpdir(), "bench-")), "result.json");
   const started = performance.now();
   return new Promise((resolvePromise) => {
-    const args = ["--expose-gc", ...(task === "build" ? ["--trace-gc"] : []), script, "--child", task, "--size", String(size), "--seed", String(seed), "--child-out", outFile];
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, BENCH_ROOT: ROOT }, stdio: ["ignore", "pipe", "pipe"] });
+    const capped = heapCapMB !== undefined;
+    const args = ["--expose-gc", ...(task === "build" && !capped ? ["--trace-gc"] : []), ...(capped ? [`--max-old-space-size=${heapCapMB}`] : []), script, "--child", task, "--size", String(size), "--seed", String(seed), "--child-out", outFile];
+    const env = { ...process.env, BENCH_ROOT: ROOT, ...(capped ? { BENCH_BUILD_ONLY: "1" } : {}) };
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => {
@@ -763,7 +777,7 @@ async function runChild<T>(task: string, size: number, seed: number, budgetSec: 
         resolvePromise(outcome);
       };
       const wallMs = Math.round(performance.now() - started);
-      const heap = task === "build" ? gcPeak(stdout) : undefined;
+      const heap = task === "build" && !capped ? gcPeak(stdout) : undefined;
       if (timedOut) return finish({ status: "timeout", budgetSec, wallMs, heap });
       if (code !== 0 || !existsSync(outFile)) {
         const fatal = /FATAL ERROR[^\n]*/.exec(stderr)?.[0];
@@ -860,6 +874,31 @@ async function main(args: Args): Promise<void> {
     log(outcome.status === "ok" ? `build ${size}: ${outcome.result!.timing.totalMs} ms, peak heap ${outcome.heap?.peakHeapUsedMB} MB` : `build ${size}: ${outcome.status} ${outcome.error ?? ""}`);
   }
 
+  // What a build needs, as a Worker's fixed memory would feel it: the smallest V8 old-space cap
+  // (--max-old-space-size) under which the full build completes, to HEAP_CAP_STEP_MB. Peak heap
+  // above counts garbage V8 had no reason to collect yet; under a cap it collects sooner.
+  const heapCaps: Record<string, { completesAtMB: number | null; failsAtMB: number; tries: { capMB: number; status: string }[] }> = {};
+  if (args.heapCap) {
+    for (const size of args.sizes.filter((n) => n <= HEAP_CAP_MAX_SIZE && builds[n]?.status === "ok")) {
+      const tries: { capMB: number; status: string }[] = [];
+      const completes = async (capMB: number): Promise<boolean> => {
+        const o = await runChild<unknown>("build", size, args.seed, BUILD_BUDGET_SEC[size] ?? 600, capMB);
+        tries.push({ capMB, status: o.status });
+        return o.status === "ok";
+      };
+      let fails = HEAP_CAP_RANGE_MB[0];
+      let ok: number | null = HEAP_CAP_RANGE_MB[1];
+      if (!(await completes(ok))) ok = null;
+      while (ok !== null && ok - fails > HEAP_CAP_STEP_MB) {
+        const mid = Math.round((fails + ok) / 2 / HEAP_CAP_STEP_MB) * HEAP_CAP_STEP_MB;
+        if (await completes(mid)) ok = mid;
+        else fails = mid;
+      }
+      heapCaps[size] = { completesAtMB: ok, failsAtMB: ok === null ? HEAP_CAP_RANGE_MB[1] : fails, tries };
+      log(`build ${size} completes under a heap cap of ${ok ?? `more than ${HEAP_CAP_RANGE_MB[1]}`} MB${ok !== null ? ` (fails at ${fails})` : ""}`);
+    }
+  }
+
   const peers: Record<string, ChildOutcome<PeerResult>> = {};
   if (args.peer) {
     for (const size of PEER_SIZES.filter((s) => args.sizes.includes(s))) {
@@ -912,6 +951,12 @@ async function main(args: Args): Promise<void> {
     { target: "10,000 articles full build ≤ 10 s", limit: 10_000, unit: "ms", actual: b10?.timing.totalMs ?? statusOf(builds[10000]) },
     { target: "10,000 articles peak heap ≤ 128 MB", limit: 128, unit: "MB", actual: builds[10000]?.heap?.peakHeapUsedMB ?? statusOf(builds[10000]) },
     { target: "10,000 articles peak live heap ≤ 128 MB (after-GC)", limit: 128, unit: "MB", actual: builds[10000]?.heap?.peakLiveHeapMB ?? statusOf(builds[10000]) },
+    {
+      target: "10,000 articles build completes under a 128 MB heap cap",
+      limit: 128,
+      unit: "MB needed",
+      actual: heapCaps[10000] ? (heapCaps[10000].completesAtMB ?? `more than ${HEAP_CAP_RANGE_MB[1]} MB`) : "not run",
+    },
     { target: "10,000 articles incremental add of 1 ≤ 300 ms", limit: 300, unit: "ms", actual: add10k?.ms ?? statusOf(incremental[10000]) },
     { target: "10,000 articles incremental add of 1 ≤ 20 storage ops", limit: 20, unit: "ops", actual: add10k?.storageOps.total ?? statusOf(incremental[10000]) },
     { target: "(1,000 articles) incremental add of 1 ≤ 300 ms", limit: 300, unit: "ms", actual: add1?.ms ?? statusOf(incremental[1000]) },
@@ -943,6 +988,7 @@ async function main(args: Args): Promise<void> {
     machine: { ...machine, loadAverageAtEnd: loadavg().map((x) => round(x, 2)), durationSec: Math.round((Date.now() - started.getTime()) / 1000) },
     config: { sizes: args.sizes, seed: args.seed, buildBudgetsSec: BUILD_BUDGET_SEC, note: "each task in a fresh `node --expose-gc` child running this script bundled by esbuild (as wrangler bundles the Worker); peak heap from --trace-gc, peak RSS from VmHWM reset before the build" },
     builds,
+    heapCaps,
     peers,
     incremental,
     bundle,
@@ -966,6 +1012,9 @@ async function main(args: Args): Promise<void> {
     );
   }
   out.push("  (clean = analyzeFile over every file; rest = buildDigestFromAnalyses: dedupe+cluster+summaries/titles; warm-pass stage times in results.json)");
+  for (const [size, cap] of Object.entries(heapCaps)) {
+    out.push(`  ${size}: completes under a V8 heap cap (--max-old-space-size) of ${cap.completesAtMB ?? `more than ${HEAP_CAP_RANGE_MB[1]}`} MB${cap.completesAtMB !== null ? `, not of ${cap.failsAtMB} MB` : ""}`);
+  }
   for (const size of args.sizes) {
     const r = builds[size].result;
     if (r) out.push(`  ${size}: warm pass ingest+clean ${r.timing.stagesWarmPass.ingestCleanMs} ms, dedupe ${r.timing.stagesWarmPass.dedupeMs} ms, cluster ${r.timing.stagesWarmPass.clusterMs} ms; outputs ${r.digest.outputFiles} files / ${r.digest.outputMB} MB; generate ${r.corpus.generateMs} ms`);
