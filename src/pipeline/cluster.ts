@@ -5,7 +5,7 @@
 // news writing states the event there. Candidate neighbours come from an inverted index
 // (never all pairs); stories are formed by average-linkage agglomeration over that sparse
 // graph, so a group only grows when most of its members agree. Copies follow their original.
-import { STOPWORDS, contentTerms, normalizeText, stem } from "./text";
+import { STOPWORDS, contentTerms, isSpaceCode, normalizeText, stem } from "./text";
 import type { DedupedArticle } from "./types";
 import { appendTo, grown, transpose } from "./collections";
 import { isCalendarName } from "./dates";
@@ -62,18 +62,54 @@ const MAX_POSTING = 400;
 const CANDIDATES = 100;
 
 /**
- * True for Headline Case ("Speculation Over Kim's Health Is Fueled by Secrecy"): there every
- * word is capitalized, so capitals do not mark names.
+ * Where each word of a text starts and ends, as `text.split(/\s+/).filter(Boolean)` would cut
+ * them, into shared buffers: a word is sliced only when it is read, and most never are.
  */
-function isHeadlineCase(words: string[]): boolean {
+class WordBounds {
+  starts = new Int32Array(256);
+  ends = new Int32Array(256);
+  count = 0;
+  read(text: string): void {
+    this.count = 0;
+    let start = -1;
+    for (let i = 0; i <= text.length; i++) {
+      const space = i === text.length || isSpaceCode(text.charCodeAt(i));
+      if (space && start >= 0) {
+        if (this.count === this.starts.length) {
+          this.starts = grown(this.starts, 2 * this.count);
+          this.ends = grown(this.ends, 2 * this.count);
+        }
+        this.starts[this.count] = start;
+        this.ends[this.count++] = i;
+        start = -1;
+      } else if (!space && start < 0) start = i;
+    }
+  }
+}
+const sentenceWords = new WordBounds();
+
+/** /^\p{Lu}/u and /^\p{L}/u of the word starting at `start`: ASCII by code, the rest by Unicode class. */
+function startsUpper(text: string, start: number, end: number): boolean {
+  const first = text.charCodeAt(start);
+  return first < 0x80 ? first >= 0x41 && first <= 0x5a : /^\p{Lu}/u.test(text.slice(start, Math.min(end, start + 2)));
+}
+function startsLower(text: string, start: number, end: number): boolean {
+  const first = text.charCodeAt(start);
+  return first < 0x80 ? first >= 0x61 && first <= 0x7a : /^\p{L}/u.test(text.slice(start, Math.min(end, start + 2)));
+}
+
+/**
+ * True for Headline Case ("Speculation Over Kim's Health Is Fueled by Secrecy"), over the
+ * words sentenceWords last read: there every word is capitalized, so capitals do not mark names.
+ */
+function isHeadlineCase(text: string): boolean {
   let long = 0;
   let capitalized = 0;
-  for (const word of words) {
-    if (word.length < 4) continue;
-    const first = word.charCodeAt(0);
-    // ASCII decided by code, the rest by Unicode class (the per-word regexes were most of the cost).
-    const upper = first < 0x80 ? first >= 0x41 && first <= 0x5a : /^\p{Lu}/u.test(word);
-    if (!(upper || (first < 0x80 ? first >= 0x61 && first <= 0x7a : /^\p{L}/u.test(word)))) continue;
+  for (let w = 0; w < sentenceWords.count; w++) {
+    const [start, end] = [sentenceWords.starts[w], sentenceWords.ends[w]];
+    if (end - start < 4) continue;
+    const upper = startsUpper(text, start, end);
+    if (!(upper || startsLower(text, start, end))) continue;
     long++;
     if (upper) capitalized++;
   }
@@ -85,28 +121,29 @@ function entityTerms(text: string): string[] {
   const out: string[] = [];
   const normalized = normalizeText(text);
   for (const sentence of normalized.split(/(?<=[.!?])\s+|\n+/)) {
-    const words = sentence.split(/\s+/).filter(Boolean);
-    const namesByCase = !isHeadlineCase(words);
-    words.forEach((raw, index) => {
+    sentenceWords.read(sentence);
+    const namesByCase = !isHeadlineCase(sentence);
+    for (let index = 0; index < sentenceWords.count; index++) {
       // Most words start with a lowercase letter: neither a name nor a number, so skip the regexes.
-      const first = raw.charCodeAt(0);
-      if (first >= 97 && first <= 122) return;
+      const first = sentence.charCodeAt(sentenceWords.starts[index]);
+      if (first >= 97 && first <= 122) continue;
+      const raw = sentence.slice(sentenceWords.starts[index], sentenceWords.ends[index]);
       const word = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "").replace(/'s$/, "");
-      if (!word) return;
+      if (!word) continue;
       if (/^\d[\d.,]*$/.test(word)) {
         const value = word.replace(/,/g, "").replace(/\.$/, "");
         if (value.length >= 2 || /\./.test(value)) out.push("#" + value);
-        return;
+        continue;
       }
-      if (!namesByCase || index === 0 || !/^\p{Lu}/u.test(word)) return;
+      if (!namesByCase || index === 0 || !/^\p{Lu}/u.test(word)) continue;
       const lower = word.toLowerCase();
       // Days and months say when, and outlets date an event each their own way ("Tuesday",
       // "yesterday", "Dec. 16"): as names they only add noise.
-      if (isCalendarName(lower)) return;
+      if (isCalendarName(lower)) continue;
       for (const part of lower.split(/[-.]/)) {
         if (part.length >= 2 && !STOPWORDS.has(part)) out.push("@" + stem(part));
       }
-    });
+    }
   }
   return out;
 }
@@ -265,14 +302,26 @@ function weightedTerms(article: DedupedArticle, options: ClusterOptions, vocabul
   // A title made from the lead would count the lead twice over.
   const titleWeight = article.titleFromLead ? 0 : options.titleWeight;
   const title = titleWeight > 0 ? article.title : "";
+  // The body's content terms sentence by sentence: the same terms as the whole text's (no
+  // token spans the space or line between two sentences), but a sentence of plain ASCII takes
+  // contentTerms's fast path, which one apostrophe anywhere in the body would lose for all of
+  // it. The lead's content terms are its first two sentences' (leadText).
+  const bodyTerms: string[] = [];
+  let leadTerms = -1;
+  let sentences = 0;
+  for (const paragraph of article.paragraphs) {
+    for (const sentence of paragraph.sentences) {
+      for (const term of contentTerms(sentence)) bodyTerms.push(term);
+      if (++sentences === 2) leadTerms = bodyTerms.length;
+    }
+  }
   const body = article.paragraphs.map((p) => p.text).join("\n");
-  const lead = leadText(article);
   return vocabulary.counts([
     [contentTerms(title), titleWeight],
     [entityTerms(title), titleWeight],
-    [contentTerms(lead), options.leadWeight],
-    [entityTerms(lead), options.leadWeight],
-    [contentTerms(body), 1],
+    [leadTerms < 0 ? bodyTerms : bodyTerms.slice(0, leadTerms), options.leadWeight],
+    [entityTerms(leadText(article)), options.leadWeight],
+    [bodyTerms, 1],
     [entityTerms(body), 1],
   ]);
 }

@@ -4,7 +4,7 @@ import { stemmer } from "stemmer";
 
 // Character classes as scanners need them. `\s` is JavaScript's whitespace set, so counts and
 // splits agree exactly with the regular expressions they replace.
-function isSpaceCode(code: number): boolean {
+export function isSpaceCode(code: number): boolean {
   if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
   if (code < 0xa0) return false;
   return (
