@@ -149,14 +149,17 @@ function entityTerms(text: string): string[] {
 }
 
 /**
- * One article's raw term weights over vocabulary ids, in the order weightedTerms found the
- * terms (norms are summed in that order, so results do not depend on how ids were handed
- * out), with the positions that list them by ascending id.
+ * One article's raw term weights over vocabulary ids, ids ascending (its vectors share the
+ * ids array), with the order weightedTerms found the terms in: norms are summed in that order,
+ * so results do not depend on how ids were handed out. Narrow arrays where the values allow:
+ * 10,000 articles hold two million of these entries.
  */
 interface TermCounts {
   ids: Int32Array;
-  counts: Float64Array;
-  byId: Int32Array;
+  /** Float32 when every weight is exact in it (sums of small whole weights always are). */
+  counts: Float32Array | Float64Array;
+  /** Positions in `ids`, in the order the terms were first found. */
+  firstUse: Uint16Array | Int32Array;
 }
 
 /** A unit-length (or summed) sparse vector over interned term ids, ids ascending. */
@@ -203,7 +206,17 @@ class Vocabulary {
     const byId = new Int32Array(ids.length);
     for (let p = 0; p < byId.length; p++) byId[p] = p;
     byId.sort((x, y) => ids[x] - ids[y]);
-    return { ids: Int32Array.from(ids), counts: Float64Array.from(counts), byId };
+    const sorted: TermCounts = {
+      ids: new Int32Array(ids.length),
+      counts: counts.every((count) => Math.fround(count) === count) ? new Float32Array(ids.length) : new Float64Array(ids.length),
+      firstUse: ids.length <= 0x10000 ? new Uint16Array(ids.length) : new Int32Array(ids.length),
+    };
+    for (let p = 0; p < byId.length; p++) {
+      sorted.ids[p] = ids[byId[p]];
+      sorted.counts[p] = counts[byId[p]];
+      sorted.firstUse[byId[p]] = p;
+    }
+    return sorted;
   }
 
   private sharedCounts = new Int32Array(0);
@@ -331,32 +344,32 @@ function tfidfVectors(termCounts: TermCounts[], options: ClusterOptions, vocabul
   for (const { ids } of termCounts) for (let k = 0; k < ids.length; k++) df[ids[k]]++;
   const n = termCounts.length + options.idfPrior;
   let raw = new Float64Array(64);
-  const vectors = termCounts.map(({ ids, counts, byId }) => {
+  const vectors = termCounts.map(({ ids, counts, firstUse }) => {
     if (raw.length < ids.length) raw = new Float64Array(2 * ids.length);
     let norm = 0;
     let kept = 0;
-    for (let k = 0; k < ids.length; k++) {
-      const count = counts[k];
-      raw[k] = 0;
+    for (let q = 0; q < firstUse.length; q++) {
+      const p = firstUse[q];
+      const count = counts[p];
+      raw[p] = 0;
       if (count <= 0) continue;
-      const idf = Math.log((n + 1) / (df[ids[k]] + 0.5));
-      const boost = vocabulary.entity[ids[k]] ? options.entityWeight : 1;
+      const idf = Math.log((n + 1) / (df[ids[p]] + 0.5));
+      const boost = vocabulary.entity[ids[p]] ? options.entityWeight : 1;
       // Sublinear tf: a word used once scores 1, so a headline word (weight 2) outweighs it
       // but ten repetitions in a long article do not drown the rest.
       const tf = count >= 1 ? 1 + Math.log(count) : count;
       const weight = tf * Math.max(idf, 0.1) * boost;
       if (weight <= 0) continue;
-      raw[k] = weight;
+      raw[p] = weight;
       norm += weight * weight;
       kept++;
     }
     norm = Math.sqrt(norm) || 1;
-    const vector = { ids: new Int32Array(kept), weights: new Float64Array(kept) };
-    for (let p = 0, out = 0; p < byId.length; p++) {
-      const k = byId[p];
-      if (raw[k] <= 0) continue;
-      vector.ids[out] = ids[k];
-      vector.weights[out++] = raw[k] / norm;
+    const vector = { ids: kept === ids.length ? ids : new Int32Array(kept), weights: new Float64Array(kept) };
+    for (let p = 0, out = 0; p < ids.length; p++) {
+      if (raw[p] <= 0) continue;
+      if (vector.ids !== ids) vector.ids[out] = ids[p];
+      vector.weights[out++] = raw[p] / norm;
     }
     return vector;
   });
