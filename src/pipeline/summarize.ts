@@ -144,14 +144,9 @@ export function termStats(articles: DedupedArticle[]): TermStats {
     const first = leadBounds.length;
     leadBounds.push(leadTerms.length);
     let leading = 0; // kept sentences that have terms
-    let keeping = true;
     for (const paragraph of article.paragraphs) {
-      if (!keeping || leading >= MAX_PER_ARTICLE) {
-        // Read whole. Kept sentences run unbroken from the article's start, so keeping ends.
-        keeping = false;
-        for (const term of contentTerms(paragraph.text)) count(term);
-        continue;
-      }
+      // Sentence by sentence even past the kept ones: the same terms as the paragraph's, but
+      // plain-ASCII sentences take contentTerms's fast path (see cluster's weightedTerms).
       for (const sentence of paragraph.sentences) {
         const sentenceTerms = contentTerms(sentence);
         if (leading >= MAX_PER_ARTICLE) {
