@@ -13,14 +13,30 @@ export function xmlSafe(text: string): string {
   return text.replace(XML_UNSAFE, "");
 }
 
-/** Deep copy of a value with xmlSafe() applied to every string in it (keys included). */
+/**
+ * A value with xmlSafe() applied to every string in it (keys included). Parts in which
+ * nothing changes are the caller's own, not copies: nearly all text is XML-safe already, and
+ * copying every article's paragraphs doubled what a build holds while it renders.
+ */
 export function xmlSafeDeep<T>(value: T): T {
   if (typeof value === "string") return xmlSafe(value) as T;
-  if (Array.isArray(value)) return value.map((v) => xmlSafeDeep(v)) as T;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | null = null;
+    value.forEach((item: unknown, i) => {
+      const safe = xmlSafeDeep(item);
+      if (copy === null && safe !== item) copy = value.slice(0, i);
+      copy?.push(safe);
+    });
+    return (copy ?? value) as T;
+  }
   if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[xmlSafe(k)] = xmlSafeDeep(v);
-    return out as T;
+    let changed = false;
+    const entries = Object.entries(value as Record<string, unknown>).map(([key, item]) => {
+      const [safeKey, safe] = [xmlSafe(key), xmlSafeDeep(item)];
+      if (safeKey !== key || safe !== item) changed = true;
+      return [safeKey, safe] as const;
+    });
+    return (changed ? Object.fromEntries(entries) : value) as T;
   }
   return value;
 }
