@@ -5,7 +5,7 @@
 // news writing states the event there. Candidate neighbours come from an inverted index
 // (never all pairs); stories are formed by average-linkage agglomeration over that sparse
 // graph, so a group only grows when most of its members agree. Copies follow their original.
-import { STOPWORDS, contentTerms, isSpaceCode, normalizeText, stem } from "./text";
+import { STOPWORDS, contentTerms, isLetter, isSpaceCode, normalizeText, stem } from "./text";
 import type { DedupedArticle } from "./types";
 import { appendTo, grown, transpose } from "./collections";
 import { isCalendarName } from "./dates";
@@ -88,16 +88,6 @@ class WordBounds {
 }
 const sentenceWords = new WordBounds();
 
-/** /^\p{Lu}/u and /^\p{L}/u of the word starting at `start`: ASCII by code, the rest by Unicode class. */
-function startsUpper(text: string, start: number, end: number): boolean {
-  const first = text.charCodeAt(start);
-  return first < 0x80 ? first >= 0x41 && first <= 0x5a : /^\p{Lu}/u.test(text.slice(start, Math.min(end, start + 2)));
-}
-function startsLower(text: string, start: number, end: number): boolean {
-  const first = text.charCodeAt(start);
-  return first < 0x80 ? first >= 0x61 && first <= 0x7a : /^\p{L}/u.test(text.slice(start, Math.min(end, start + 2)));
-}
-
 /**
  * True for Headline Case ("Speculation Over Kim's Health Is Fueled by Secrecy"), over the
  * words sentenceWords last read: there every word is capitalized, so capitals do not mark names.
@@ -106,12 +96,13 @@ function isHeadlineCase(text: string): boolean {
   let long = 0;
   let capitalized = 0;
   for (let w = 0; w < sentenceWords.count; w++) {
-    const [start, end] = [sentenceWords.starts[w], sentenceWords.ends[w]];
-    if (end - start < 4) continue;
-    const upper = startsUpper(text, start, end);
-    if (!(upper || startsLower(text, start, end))) continue;
+    const start = sentenceWords.starts[w];
+    if (sentenceWords.ends[w] - start < 4) continue;
+    // The first code point, as /^\p{L}/u and /^\p{Lu}/u would read the word: ASCII by code.
+    const first = text.codePointAt(start)!;
+    if (!isLetter(first)) continue;
     long++;
-    if (upper) capitalized++;
+    if (first < 0x80 ? first <= 0x5a : /^\p{Lu}$/u.test(String.fromCodePoint(first))) capitalized++;
   }
   return long >= 3 && capitalized / long >= 0.6;
 }
@@ -498,7 +489,8 @@ function neighbourEdges(vectors: SparseVector[], times: (number | null)[], optio
     }
   }
   probe.clear();
-  // A pair found from both ends keeps the product found last (the two sums differ only in rounding).
+  // A pair found from both ends was scored twice with the same result (the same products
+  // summed in ascending term id order, zeros aside); one entry is kept.
   const order = Int32Array.from({ length: found }, (_, k) => k).sort((x, y) => keys[x] - keys[y] || x - y);
   const edges: Edges = { from: new Int32Array(found), to: new Int32Array(found), product: new Float64Array(found) };
   let count = 0;
@@ -567,7 +559,7 @@ class MergeHeap {
   private slots = 0;
   private size = 0;
   /** The entry pop() took out. */
-  readonly top = { score: 0, a: 0, b: 0, versionA: 0, versionB: 0 };
+  readonly top = { a: 0, b: 0, versionA: 0, versionB: 0 };
 
   private above(x: number, y: number): boolean {
     if (this.score[x] !== this.score[y]) return this.score[x] > this.score[y];
@@ -610,7 +602,6 @@ class MergeHeap {
     const order = this.order;
     const slot = order[0];
     const top = this.top;
-    top.score = this.score[slot];
     top.a = this.groups[2 * slot];
     top.b = this.groups[2 * slot + 1];
     top.versionA = this.versions[2 * slot];

@@ -46,7 +46,7 @@ const isAsciiLetter = (code: number): boolean => (code >= 0x61 && code <= 0x7a) 
 const isLetterOrDigit = codeClass(/^[\p{L}\p{N}]$/u, (code) => isAsciiLetter(code) || (code >= 0x30 && code <= 0x39));
 const SINGLE_LETTER = /^\p{L}$/u;
 /** Is this code point a letter (/\p{L}/u)? */
-const isLetter = codeClass(SINGLE_LETTER, isAsciiLetter);
+export const isLetter = codeClass(SINGLE_LETTER, isAsciiLetter);
 
 // ASCII letters and digits → their lower-case code; 0 for every other ASCII character. One
 // table load per character in the hot ASCII scans instead of a chain of range tests.
