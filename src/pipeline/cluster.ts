@@ -111,31 +111,52 @@ function isHeadlineCase(text: string): boolean {
   return long >= 3 && capitalized / long >= 0.6;
 }
 
-/** Terms a reader would use to tell events apart: names (capitalized words mid-sentence) and numbers. */
-function entityTerms(text: string): string[] {
-  const out: string[] = [];
+/** Where entityTerms cuts sentences: after end punctuation, and at line breaks. */
+const SENTENCE_BREAK = /(?<=[.!?])\s+|\n+/;
+
+/** An ASCII letter or digit. */
+function isAsciiWordCode(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39);
+}
+
+/** A word without the punctuation around it and without a possessive "'s". */
+function bareWord(raw: string): string {
+  // Most words start and end with an ASCII letter or digit, and then only "'s" can go.
+  if (isAsciiWordCode(raw.charCodeAt(0)) && isAsciiWordCode(raw.charCodeAt(raw.length - 1))) {
+    return raw.endsWith("'s") ? raw.slice(0, -2) : raw;
+  }
+  return raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "").replace(/'s$/, "");
+}
+
+/**
+ * Terms a reader would use to tell events apart: names (capitalized words mid-sentence) and
+ * numbers, appended to `out`. Lines are cut apart first, so a text's terms are its lines'
+ * terms one after another.
+ */
+function entityTerms(text: string, out: string[] = []): string[] {
   const normalized = normalizeText(text);
-  for (const sentence of normalized.split(/(?<=[.!?])\s+|\n+/)) {
+  for (const sentence of normalized.split(SENTENCE_BREAK)) {
     sentenceWords.read(sentence);
     const namesByCase = !isHeadlineCase(sentence);
     for (let index = 0; index < sentenceWords.count; index++) {
       // Most words start with a lowercase letter: neither a name nor a number, so skip the regexes.
       const first = sentence.charCodeAt(sentenceWords.starts[index]);
       if (first >= 97 && first <= 122) continue;
-      const raw = sentence.slice(sentenceWords.starts[index], sentenceWords.ends[index]);
-      const word = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "").replace(/'s$/, "");
+      const word = bareWord(sentence.slice(sentenceWords.starts[index], sentenceWords.ends[index]));
       if (!word) continue;
-      if (/^\d[\d.,]*$/.test(word)) {
+      const lead = word.charCodeAt(0);
+      if (lead >= 0x30 && lead <= 0x39 && /^\d[\d.,]*$/.test(word)) {
         const value = word.replace(/,/g, "").replace(/\.$/, "");
         if (value.length >= 2 || /\./.test(value)) out.push("#" + value);
         continue;
       }
-      if (!namesByCase || index === 0 || !/^\p{Lu}/u.test(word)) continue;
+      if (!namesByCase || index === 0) continue;
+      if (lead < 0x80 ? lead < 0x41 || lead > 0x5a : !/^\p{Lu}/u.test(word)) continue;
       const lower = word.toLowerCase();
       // Days and months say when, and outlets date an event each their own way ("Tuesday",
       // "yesterday", "Dec. 16"): as names they only add noise.
       if (isCalendarName(lower)) continue;
-      for (const part of lower.split(/[-.]/)) {
+      for (const part of lower.includes("-") || lower.includes(".") ? lower.split(/[-.]/) : [lower]) {
         if (part.length >= 2 && !STOPWORDS.has(part)) out.push("@" + stem(part));
       }
     }
@@ -323,14 +344,17 @@ function weightedTerms(article: DedupedArticle, options: ClusterOptions, vocabul
       if (++sentences === 2) leadTerms = bodyTerms.length;
     }
   }
-  const body = article.paragraphs.map((p) => p.text).join("\n");
+  // The body's names and numbers paragraph by paragraph: the same as the text's, as
+  // entityTerms cuts lines apart, but a paragraph of plain ASCII skips normalization.
+  const bodyEntities: string[] = [];
+  for (const paragraph of article.paragraphs) entityTerms(paragraph.text, bodyEntities);
   return vocabulary.counts([
     [contentTerms(title), titleWeight],
     [entityTerms(title), titleWeight],
     [leadTerms < 0 ? bodyTerms : bodyTerms.slice(0, leadTerms), options.leadWeight],
     [entityTerms(leadText(article)), options.leadWeight],
     [bodyTerms, 1],
-    [entityTerms(body), 1],
+    [bodyEntities, 1],
   ]);
 }
 
