@@ -528,7 +528,9 @@ function neighbourEdges(vectors: SparseVector[], times: (number | null)[], optio
   probe.clear();
   // A pair found from both ends was scored twice with the same result (the same products
   // summed in ascending term id order, zeros aside); one entry is kept.
-  const order = Int32Array.from({ length: found }, (_, k) => k).sort((x, y) => keys[x] - keys[y] || x - y);
+  const order = new Int32Array(found); // Int32Array.from with a map function went through an iterator, a number per entry
+  for (let k = 0; k < found; k++) order[k] = k;
+  order.sort((x, y) => keys[x] - keys[y] || x - y);
   const edges: Edges = { from: new Int32Array(found), to: new Int32Array(found), product: new Float64Array(found) };
   let count = 0;
   for (let k = 0; k < found; k++) {
