@@ -5,7 +5,7 @@
 // news writing states the event there. Candidate neighbours come from an inverted index
 // (never all pairs); stories are formed by average-linkage agglomeration over that sparse
 // graph, so a group only grows when most of its members agree. Copies follow their original.
-import { STOPWORDS, contentTerms, isLetter, isSpaceCode, normalizeText, stem } from "./text";
+import { STOPWORDS, contentTerms, isLetter, isLetterOrDigit, isSpaceCode, normalizeText, stem } from "./text";
 import type { DedupedArticle } from "./types";
 import { appendTo, grown, transpose } from "./collections";
 import { isCalendarName } from "./dates";
@@ -114,15 +114,12 @@ function isHeadlineCase(text: string): boolean {
 /** Where entityTerms cuts sentences: after end punctuation, and at line breaks. */
 const SENTENCE_BREAK = /(?<=[.!?])\s+|\n+/;
 
-/** An ASCII letter or digit. */
-function isAsciiWordCode(code: number): boolean {
-  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39);
-}
-
 /** A word without the punctuation around it and without a possessive "'s". */
 function bareWord(raw: string): string {
-  // Most words start and end with an ASCII letter or digit, and then only "'s" can go.
-  if (isAsciiWordCode(raw.charCodeAt(0)) && isAsciiWordCode(raw.charCodeAt(raw.length - 1))) {
+  // Most words start and end with a letter or digit (outside the surrogate range), and then only "'s" can go.
+  const first = raw.charCodeAt(0);
+  const last = raw.charCodeAt(raw.length - 1);
+  if (first < 0xd800 && last < 0xd800 && isLetterOrDigit(first) && isLetterOrDigit(last)) {
     return raw.endsWith("'s") ? raw.slice(0, -2) : raw;
   }
   return raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "").replace(/'s$/, "");

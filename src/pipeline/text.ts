@@ -43,7 +43,7 @@ function codeClass(pattern: RegExp, ascii: (code: number) => boolean): (code: nu
 
 const isAsciiLetter = (code: number): boolean => (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
 /** Is this code point a letter or digit in the sense of /[\p{L}\p{N}]/u? */
-const isLetterOrDigit = codeClass(/^[\p{L}\p{N}]$/u, (code) => isAsciiLetter(code) || (code >= 0x30 && code <= 0x39));
+export const isLetterOrDigit = codeClass(/^[\p{L}\p{N}]$/u, (code) => isAsciiLetter(code) || (code >= 0x30 && code <= 0x39));
 const SINGLE_LETTER = /^\p{L}$/u;
 /** Is this code point a letter (/\p{L}/u)? */
 export const isLetter = codeClass(SINGLE_LETTER, isAsciiLetter);
