@@ -16,7 +16,7 @@
 // shared by 2 to COMMON_SHINGLE_DF documents survive to pair counting, which runs one
 // document at a time against a counter array instead of a map over all pairs. Alignment then
 // re-reads just the texts that are candidates, and drops each as soon as its last pair is done.
-import { FNV_OFFSET, FNV_PRIME, STOPWORDS, finishHash32, fnv1a, tokenize } from "./text";
+import { FNV_OFFSET, FNV_PRIME, STOPWORDS, finishHash32, fnv1a, normalizeText, scanTokens, type TokenSink } from "./text";
 import type { CleanArticle, DedupedArticle } from "./types";
 import { appendTo, grown } from "./collections";
 
@@ -114,15 +114,12 @@ class Vocabulary {
   /** Open addressing over wordHash: a word id, or -1 for an empty slot. */
   private slots = new Int32Array(2048).fill(-1);
 
-  /**
-   * The id of the word in text[from, to), whose finished FNV hash is `hash`; `word` is the
-   * same word as a string, read only when it is new.
-   */
-  id(text: Uint16Array, from: number, to: number, hash: number, word: string): number {
+  /** The id of the word in text[from, to), whose finished FNV hash is `hash`. */
+  id(text: Uint16Array, from: number, to: number, hash: number): number {
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const id = this.slots[slot];
-      if (id < 0) return this.add(slot, hash, text, from, to, word);
+      if (id < 0) return this.add(slot, hash, text, from, to);
       if (this.wordHash[id] === hash && this.matches(id, text, from, to)) return id;
     }
   }
@@ -134,8 +131,10 @@ class Vocabulary {
     return true;
   }
 
-  private add(slot: number, hash: number, text: Uint16Array, from: number, to: number, word: string): number {
+  private add(slot: number, hash: number, text: Uint16Array, from: number, to: number): number {
     const id = this.size++;
+    let word = ""; // in slices: a spread of a whole over-long "word" would overflow the stack
+    for (let k = from; k < to; k += 4096) word += String.fromCharCode(...text.subarray(k, Math.min(to, k + 4096)));
     if (id + 1 >= this.documents.length) {
       const capacity = this.documents.length * 2;
       this.documents = grown(this.documents, capacity);
@@ -176,7 +175,7 @@ class Vocabulary {
  * joined by single spaces (exactly the shingle strings' layout, so a shingle is a range),
  * where each token starts, its word id, and the text's distinct words in order of first use.
  */
-class TextReader {
+class TextReader implements TokenSink {
   chars = new Uint16Array(1 << 16);
   /** Token t is chars[start[t], start[t + 1] - 1); the extra entry closes the last token. */
   start = new Int32Array(1 << 12);
@@ -198,47 +197,66 @@ class TextReader {
 
   constructor(readonly vocabulary: Vocabulary) {}
 
+  // The token being read: where its characters start, and the FNV state over them so far.
+  private tokenStart = 0;
+  private at = 0;
+  private state = FNV_OFFSET;
+  private stamp = 0;
+
   read(text: string): void {
-    const tokens = tokenize(text);
-    const count = tokens.length;
-    if (count + 1 > this.start.length) {
-      this.start = new Int32Array(2 * (count + 1));
-      this.ids = new Int32Array(2 * (count + 1));
-      this.wordState = new Int32Array(2 * (count + 1));
-      this.distinct = new Int32Array(2 * (count + 1));
-      this.keyBuffer = new Uint32Array(4 * (count + 1));
-      this.skeletonStart = new Int32Array(2 * (count + 1));
+    this.count = 0;
+    this.distinctCount = 0;
+    this.at = 0;
+    this.tokenStart = 0;
+    this.state = FNV_OFFSET;
+    this.stamp = ++this.reads;
+    scanTokens(normalizeText(text).toLowerCase(), this);
+    this.start[this.count] = this.at;
+    if (this.keyBuffer.length < 2 * this.count) this.keyBuffer = new Uint32Array(4 * this.count);
+    if (this.skeletonStart.length < this.start.length) this.skeletonStart = new Int32Array(this.start.length);
+  }
+
+  /** scanTokens's sink: copy the piece's characters and go on hashing the word over them. */
+  piece(text: string, from: number, to: number): void {
+    const end = this.at + (to - from);
+    if (end >= this.chars.length) this.chars = grown(this.chars, 2 * (end + 1));
+    const chars = this.chars;
+    let h = this.state;
+    for (let k = from, at = this.at; k < to; k++, at++) {
+      const code = text.charCodeAt(k);
+      chars[at] = code;
+      h = Math.imul(h ^ code, FNV_PRIME);
     }
-    const { start, ids, wordState, distinct, vocabulary } = this;
-    const stamp = ++this.reads;
-    let distinctCount = 0;
-    let at = 0;
-    for (let t = 0; t < count; t++) {
-      const token = tokens[t];
-      const end = at + token.length;
-      if (end >= this.chars.length) this.chars = grown(this.chars, 2 * (end + 1));
-      // Copy the characters and hash the word in one go; a space follows, as in the shingles.
-      const chars = this.chars;
-      let h = FNV_OFFSET;
-      for (let k = at; k < end; k++) {
-        const code = token.charCodeAt(k - at);
-        chars[k] = code;
-        h = Math.imul(h ^ code, FNV_PRIME);
-      }
-      chars[end] = SPACE;
-      const id = vocabulary.id(chars, at, end, finishHash32(h) | 0, token);
-      start[t] = at;
-      ids[t] = id;
-      wordState[t] = h;
-      if (vocabulary.lastRead[id] !== stamp) {
-        vocabulary.lastRead[id] = stamp;
-        distinct[distinctCount++] = id;
-      }
-      at = end + 1;
+    this.state = h;
+    this.at = end;
+  }
+
+  /** scanTokens's sink: the token is whole; a space follows it, as in the shingles. */
+  end(): void {
+    const t = this.count;
+    if (t + 2 > this.start.length) {
+      const capacity = 2 * (t + 2);
+      this.start = grown(this.start, capacity);
+      this.ids = grown(this.ids, capacity);
+      this.wordState = grown(this.wordState, capacity);
+      this.distinct = grown(this.distinct, capacity);
     }
-    start[count] = at;
-    this.count = count;
-    this.distinctCount = distinctCount;
+    const { vocabulary } = this;
+    const from = this.tokenStart;
+    if (this.at >= this.chars.length) this.chars = grown(this.chars, 2 * (this.at + 1));
+    this.chars[this.at] = SPACE;
+    const id = vocabulary.id(this.chars, from, this.at, finishHash32(this.state) | 0);
+    this.start[t] = from;
+    this.ids[t] = id;
+    this.wordState[t] = this.state;
+    if (vocabulary.lastRead[id] !== this.stamp) {
+      vocabulary.lastRead[id] = this.stamp;
+      this.distinct[this.distinctCount++] = id;
+    }
+    this.count = t + 1;
+    this.at += 1;
+    this.tokenStart = this.at;
+    this.state = FNV_OFFSET;
   }
 
   /** 1 for each token that holds a digit. */

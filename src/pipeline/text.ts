@@ -91,23 +91,43 @@ export function tokenize(text: string): string[] {
 }
 
 /**
- * tokenize() of text already normalized and lower-cased. One scan does what three regular
- * expressions did: "'s" before a non-word character and every other apostrophe are dropped
- * (joining the letters around them), and the tokens are the runs of letters and digits.
+ * Where tokenize's scan hands its tokens: each token as the pieces of text it is made of (a
+ * dropped apostrophe splits a token into pieces), then its end. A reader that copies tokens
+ * into its own buffers takes them from here without a string per token.
  */
-function tokenizeFolded(lowered: string): string[] {
-  const tokens: string[] = [];
+export interface TokenSink {
+  piece(text: string, from: number, to: number): void;
+  end(): void;
+}
+
+/** A surrogate without its other half: the scan below leaves such text to the regular expressions. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * tokenize() of text already normalized and lower-cased, into `sink`. One scan does what three
+ * regular expressions did: "'s" before a non-word character and every other apostrophe are
+ * dropped (joining the letters around them), and the tokens are the runs of letters and digits.
+ */
+export function scanTokens(lowered: string, sink: TokenSink): void {
+  // A lone surrogate could pair up once an apostrophe between halves is dropped: the regular
+  // expressions define the result there.
+  if (!isAscii(lowered) && LONE_SURROGATE.test(lowered)) {
+    for (const token of tokenizeByRegex(lowered)) {
+      sink.piece(token, 0, token.length);
+      sink.end();
+    }
+    return;
+  }
   const length = lowered.length;
   let inToken = false;
   let runStart = -1; // start of the current run of kept characters inside the token
-  let head = ""; // the token's text before a dropped apostrophe
   for (let i = 0; i < length; ) {
     const code = lowered.charCodeAt(i);
     if (code === 0x27) {
       // "'s\b" goes whole, any other apostrophe alone; neither ends a token.
       const skip = lowered.charCodeAt(i + 1) === 0x73 && !isAsciiWordCode(lowered.charCodeAt(i + 2)) ? 2 : 1;
       if (inToken && runStart >= 0) {
-        head += lowered.slice(runStart, i);
+        sink.piece(lowered, runStart, i);
         runStart = -1;
       }
       i += skip;
@@ -115,30 +135,44 @@ function tokenizeFolded(lowered: string): string[] {
     }
     let width = 1;
     let point = code;
-    if (code >= 0xd800 && code <= 0xdfff) {
-      const next = lowered.charCodeAt(i + 1);
-      // A lone surrogate could pair up once an apostrophe between halves is dropped: leave
-      // such text to the regular expressions, which define the result.
-      if (code > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return tokenizeByRegex(lowered);
-      point = (code - 0xd800) * 0x400 + (next - 0xdc00) + 0x10000;
+    if (code >= 0xd800 && code <= 0xdbff) {
+      point = (code - 0xd800) * 0x400 + (lowered.charCodeAt(i + 1) - 0xdc00) + 0x10000;
       width = 2;
     }
     if (isLetterOrDigit(point)) {
-      if (!inToken) {
-        inToken = true;
-        head = "";
-        runStart = i;
-      } else if (runStart < 0) {
-        runStart = i;
-      }
+      if (!inToken) inToken = true;
+      if (runStart < 0) runStart = i;
     } else if (inToken) {
-      tokens.push(runStart >= 0 ? head + lowered.slice(runStart, i) : head);
+      if (runStart >= 0) sink.piece(lowered, runStart, i);
+      sink.end();
       inToken = false;
+      runStart = -1;
     }
     i += width;
   }
-  if (inToken) tokens.push(runStart >= 0 ? head + lowered.slice(runStart) : head);
-  return tokens;
+  if (inToken) {
+    if (runStart >= 0) sink.piece(lowered, runStart, length);
+    sink.end();
+  }
+}
+
+/** Collects scanTokens's tokens as strings. */
+class TokenList implements TokenSink {
+  tokens: string[] = [];
+  private token = "";
+  piece(text: string, from: number, to: number): void {
+    this.token += text.slice(from, to);
+  }
+  end(): void {
+    this.tokens.push(this.token);
+    this.token = "";
+  }
+}
+
+function tokenizeFolded(lowered: string): string[] {
+  const list = new TokenList();
+  scanTokens(lowered, list);
+  return list.tokens;
 }
 
 function tokenizeByRegex(lowered: string): string[] {
