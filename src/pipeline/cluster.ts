@@ -419,11 +419,11 @@ function publishedTime(article: DedupedArticle): number | null {
 function strongestTerms(vector: SparseVector, vocabulary: Vocabulary): number[] {
   const { ids, weights } = vector;
   const before = (x: number, y: number): number => weights[y] - weights[x] || (vocabulary.terms[ids[x]] < vocabulary.terms[ids[y]] ? -1 : 1);
-  const all = Array.from(ids.keys());
-  if (all.length <= LOOKUP_TERMS) return all.sort(before);
-  const cutoff = weights.slice().sort()[weights.length - LOOKUP_TERMS];
-  const kept = all.filter((k) => weights[k] >= cutoff).sort(before);
-  return kept.slice(0, LOOKUP_TERMS);
+  const cutoff = ids.length <= LOOKUP_TERMS ? -Infinity : weights.slice().sort()[weights.length - LOOKUP_TERMS];
+  const kept: number[] = []; // by a loop: Array.from(ids.keys()) made an iterator result per term
+  for (let k = 0; k < ids.length; k++) if (weights[k] >= cutoff) kept.push(k);
+  kept.sort(before);
+  return kept.length > LOOKUP_TERMS ? kept.slice(0, LOOKUP_TERMS) : kept;
 }
 
 /** A similarity graph's edges: pairs from[k] < to[k], ascending, with the dot product of their vectors. */
