@@ -10,6 +10,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { clean } from "../src/pipeline/clean";
 import { buildDigest } from "../src/pipeline/build";
 import { MAX_ARTICLE_BYTES, RejectedFileError, ingest } from "../src/pipeline/ingest";
+import { normalizeText, tokenize } from "../src/pipeline/text";
 import type { CorpusFile, DigestMeta } from "../src/pipeline/types";
 import { READ_BATCH, rebuild } from "../src/rebuild";
 import { FEED_ITEMS } from "../src/render/feeds";
@@ -473,6 +474,26 @@ describe("CPU cost of hostile but valid files", () => {
     }
   });
 
+  // Copy detection copies each word's characters into its own buffers and makes a string of
+  // a word only the first time it meets it; one made from a 500,000-letter word in a single
+  // call would overflow the stack.
+  it("a copy of an article holding a 500,000-letter word is found as a copy", () => {
+    const text = "A headline over a very long word\n\n" + "x".repeat(500_000) + " and then the council approved the new budget on Tuesday after a long debate, officials said.";
+    const digest = buildDigest(
+      [
+        { path: "a.txt", bytes: enc(text), entered: "2024-08-01T00:00:00Z" },
+        { path: "b.txt", bytes: enc(text), entered: "2024-08-02T00:00:00Z" },
+      ],
+      { meta, generatedAt: "2024-08-02T12:00:00Z", fingerprint: "cpu" },
+    );
+    expect(digest.rejected).toEqual([]);
+    expect(digest.stories).toHaveLength(1);
+    expect(digest.stories[0].articles.map((a) => [a.path, a.duplicateOf !== null])).toEqual([
+      ["a.txt", false],
+      ["b.txt", true],
+    ]);
+  });
+
   // 256 KiB of "The mayor spoke. " is ~15,000 sentences in one paragraph. Sentence splitting
   // that rescans the text before every period is quadratic: at the 1 MiB cap (~61,000
   // sentences) that is minutes of CPU, far past a Worker's limit, on every cron run.
@@ -560,6 +581,22 @@ function expectOnlyRejection(error: unknown): void {
 }
 
 describe("property: random input", () => {
+  // The token scan (shared by copy detection and every term list) is a one-pass rewrite of
+  // three regular expressions; they stay its definition.
+  it("tokenize gives the tokens its regular-expression definition gives", () => {
+    const tokenPiece = fc.oneof(
+      { weight: 3, arbitrary: fc.string({ unit: "binary", maxLength: 12 }) },
+      { weight: 3, arbitrary: fc.constantFrom("'", "'s", "’s", "s", "x", "É", "\u0301", "\uD835\uDC00", "\uD835", "\uDC00", " ", "-", "1", "_", "İ", "ﬁ") },
+    );
+    fc.assert(
+      fc.property(fc.array(tokenPiece, { maxLength: 16 }).map((parts) => parts.join("")), (raw) => {
+        const byRegex = normalizeText(raw).toLowerCase().replace(/'s\b/g, "").replace(/'/g, "").match(/[\p{L}\p{N}]+/gu) ?? [];
+        expect(tokenize(raw)).toEqual(byRegex);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("ingest + clean never throw anything but RejectedFileError", () => {
     fc.assert(
       fc.property(corpusFile, (file) => {
