@@ -176,10 +176,20 @@ function storyTitle(articles: DedupedArticle[], stats: TermStats): string {
     return id;
   };
   const titleTerms = originals.map((a) => new Set(contentTerms(a.title).map(idOf)));
-  const vocabulary = originals.map((a, i) => {
-    const words = new Set(titleTerms[i]);
-    for (const id of bodyTermIds(stats, a)!) words.add(id); // termStats read every original
-    return words;
+  // How many originals use each headline term, in their headline or body (once each): the
+  // users of a headline's term other than its own article are these less one.
+  const users = new Map<number, number>();
+  for (const terms of titleTerms) for (const term of terms) users.set(term, 0);
+  const lastUser = new Map<number, number>();
+  originals.forEach((a, i) => {
+    const use = (term: number): void => {
+      const count = users.get(term);
+      if (count === undefined || lastUser.get(term) === i) return;
+      lastUser.set(term, i);
+      users.set(term, count + 1);
+    };
+    for (const term of titleTerms[i]) use(term);
+    for (const id of bodyTermIds(stats, a)!) use(id); // termStats read every original
   });
   let best = choices[0];
   let bestScore = -Infinity;
@@ -188,13 +198,7 @@ function storyTitle(articles: DedupedArticle[], stats: TermStats): string {
     const terms = titleTerms[own];
     if (terms.size === 0) continue;
     let support = 0;
-    for (const term of terms) {
-      let users = 0;
-      vocabulary.forEach((words, i) => {
-        if (i !== own && words.has(term)) users++;
-      });
-      support += users / (originals.length - 1);
-    }
+    for (const term of terms) support += (users.get(term)! - 1) / (originals.length - 1);
     // Summed support rewards a headline that says more of the story; the square root keeps
     // an unsupported word costing something, so a padded or garbled headline does not win.
     const score = support / Math.sqrt(terms.size);
