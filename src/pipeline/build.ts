@@ -6,7 +6,8 @@ import { clean } from "./clean";
 import { cluster } from "./cluster";
 import { dedupe } from "./dedupe";
 import { RejectedFileError, ingest, isArticlePath } from "./ingest";
-import { bodyTermIds, summarize, termStats, type TermStats } from "./summarize";
+import { summarize } from "./summarize";
+import { bodyTermIds, termStats, type TermStats } from "./terms";
 import { contentTerms, hash64 } from "./text";
 import type { CleanArticle, CorpusFile, DedupedArticle, Digest, DigestMeta, FileAnalysis, Rejection, Story } from "./types";
 
@@ -58,8 +59,8 @@ export function buildDigestFromAnalyses(analyses: FileAnalysis[], options: Build
   const rejected: Rejection[] = sorted.filter((a) => a.rejected !== null).map((a) => ({ path: a.path, reason: a.rejected! }));
   const cleaned = sorted.map((a) => a.article).filter((a): a is CleanArticle => a !== null);
   const articles = dedupe(cleaned);
-  const groups = cluster(articles);
   const stats = termStats(articles);
+  const groups = cluster(articles, stats);
   const stories = groups.map((group) => makeStory(group.map((i) => articles[i]), stats));
   inheritStoryIds(stories, options.previousStoryIds ?? {});
   stories.sort((a, b) => compareDesc(a.updated, b.updated) || compareDesc(a.published, b.published) || (a.id < b.id ? -1 : 1));

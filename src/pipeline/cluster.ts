@@ -9,6 +9,7 @@ import { STOPWORDS, contentTerms, isLetter, isLetterOrDigit, isSpaceCode, normal
 import type { DedupedArticle } from "./types";
 import { appendTo, grown, transpose } from "./collections";
 import { isCalendarName } from "./dates";
+import { originalIndexes, type TermStats } from "./terms";
 
 interface ClusterOptions {
   /** Average-link similarity at or above which two groups are one story. */
@@ -198,24 +199,38 @@ class Vocabulary {
     return id;
   }
 
+  /** termStats's term id → this vocabulary's id + 1 (0: not met yet). */
+  private fromStats: Int32Array;
+  constructor(private readonly stats: TermStats) {
+    this.fromStats = new Int32Array(stats.terms.length);
+  }
+  /** The id of one of termStats's terms. */
+  corpusTerm(statsId: number): number {
+    let id = this.fromStats[statsId] - 1;
+    if (id < 0) this.fromStats[statsId] = (id = this.id(this.stats.terms[statsId])) + 1;
+    return id;
+  }
+
+  // The article being counted: its terms in order of first use, each term's slot + 1 by id.
   private slotOf = new Int32Array(0);
-  /** Term lists, each with its weight, summed per term: the terms in order of first use. */
-  counts(lists: [terms: string[], weight: number][]): TermCounts {
-    const ids: number[] = [];
-    const counts: number[] = [];
-    for (const [terms, weight] of lists) {
-      if (weight <= 0) continue;
-      for (const term of terms) {
-        const id = this.id(term);
-        if (this.slotOf.length <= id) this.slotOf = grown(this.slotOf, 2 * (id + 1));
-        const slot = this.slotOf[id];
-        if (slot === 0) {
-          ids.push(id);
-          this.slotOf[id] = counts.push(weight);
-        } else counts[slot - 1] += weight;
-      }
-    }
+  private countedIds: number[] = [];
+  private countedWeights: number[] = [];
+  /** Adds `weight` to a term's count in the article being counted (see finish). */
+  add(id: number, weight: number): void {
+    if (this.slotOf.length <= id) this.slotOf = grown(this.slotOf, 2 * (id + 1));
+    const slot = this.slotOf[id];
+    if (slot === 0) {
+      this.countedIds.push(id);
+      this.slotOf[id] = this.countedWeights.push(weight);
+    } else this.countedWeights[slot - 1] += weight;
+  }
+  /** The counts added since the last finish, as TermCounts; the next article starts empty. */
+  finish(): TermCounts {
+    const ids = this.countedIds;
+    const counts = this.countedWeights;
     for (const id of ids) this.slotOf[id] = 0;
+    this.countedIds = [];
+    this.countedWeights = [];
     const byId = new Int32Array(ids.length);
     for (let p = 0; p < byId.length; p++) byId[p] = p;
     byId.sort((x, y) => ids[x] - ids[y]);
@@ -323,36 +338,29 @@ function leadText(article: DedupedArticle): string {
   return sentences.join(" ");
 }
 
-/** Raw term weights for one article: headline and lead weighted up, body once. */
-function weightedTerms(article: DedupedArticle, options: ClusterOptions, vocabulary: Vocabulary): TermCounts {
+/**
+ * Raw term weights for one article: headline and lead weighted up, body once. The lead's and
+ * the body's content terms are termStats's reading of the article (its first two sentences,
+ * and each distinct term with how often the body uses it), not a second one.
+ */
+function weightedTerms(article: DedupedArticle, options: ClusterOptions, vocabulary: Vocabulary, stats: TermStats): TermCounts {
   // A title made from the lead would count the lead twice over.
   const titleWeight = article.titleFromLead ? 0 : options.titleWeight;
-  const title = titleWeight > 0 ? article.title : "";
-  // The body's content terms sentence by sentence: the same terms as the whole text's (no
-  // token spans the space or line between two sentences), but a sentence of plain ASCII takes
-  // contentTerms's fast path, which one apostrophe anywhere in the body would lose for all of
-  // it. The lead's content terms are its first two sentences' (leadText).
-  const bodyTerms: string[] = [];
-  let leadTerms = -1;
-  let sentences = 0;
-  for (const paragraph of article.paragraphs) {
-    for (const sentence of paragraph.sentences) {
-      for (const term of contentTerms(sentence)) bodyTerms.push(term);
-      if (++sentences === 2) leadTerms = bodyTerms.length;
-    }
+  if (titleWeight > 0) {
+    for (const term of contentTerms(article.title)) vocabulary.add(vocabulary.id(term), titleWeight);
+    for (const term of entityTerms(article.title)) vocabulary.add(vocabulary.id(term), titleWeight);
   }
+  const lead = stats.leads.get(article)!;
+  if (options.leadWeight > 0) {
+    const end = stats.leadBounds[lead.first + Math.min(2, lead.sentences)];
+    for (let p = stats.leadBounds[lead.first]; p < end; p++) vocabulary.add(vocabulary.corpusTerm(stats.leadTerms[p]), options.leadWeight);
+    for (const term of entityTerms(leadText(article))) vocabulary.add(vocabulary.id(term), options.leadWeight);
+  }
+  for (let p = lead.bodyStart; p < lead.bodyEnd; p++) vocabulary.add(vocabulary.corpusTerm(stats.bodyTerms[p]), stats.bodyCounts[p]);
   // The body's names and numbers paragraph by paragraph: the same as the text's, as
   // entityTerms cuts lines apart, but a paragraph of plain ASCII skips normalization.
-  const bodyEntities: string[] = [];
-  for (const paragraph of article.paragraphs) entityTerms(paragraph.text, bodyEntities);
-  return vocabulary.counts([
-    [contentTerms(title), titleWeight],
-    [entityTerms(title), titleWeight],
-    [leadTerms < 0 ? bodyTerms : bodyTerms.slice(0, leadTerms), options.leadWeight],
-    [entityTerms(leadText(article)), options.leadWeight],
-    [bodyTerms, 1],
-    [bodyEntities, 1],
-  ]);
+  for (const paragraph of article.paragraphs) for (const term of entityTerms(paragraph.text)) vocabulary.add(vocabulary.id(term), 1);
+  return vocabulary.finish();
 }
 
 function tfidfVectors(termCounts: TermCounts[], options: ClusterOptions, vocabulary: Vocabulary): SparseVector[] {
@@ -777,13 +785,13 @@ function averageLinkage(
   return Array.from({ length: n }, (_, i) => find(i));
 }
 
-/** Group articles into stories; returns groups of article indices, copies with their originals. */
-export function cluster(articles: DedupedArticle[]): number[][] {
+/** Group articles into stories (`stats`: termStats of the same articles); returns groups of article indices, copies with their originals. */
+export function cluster(articles: DedupedArticle[], stats: TermStats): number[][] {
   const options = DEFAULT_CLUSTER_OPTIONS;
   const byId = new Map(articles.map((article, index) => [article.id, index]));
-  const originals = articles.map((_, i) => i).filter((i) => articles[i].duplicateOf === null || !byId.has(articles[i].duplicateOf!));
-  const vocabulary = new Vocabulary();
-  const counts = originals.map((i) => weightedTerms(articles[i], options, vocabulary));
+  const originals = originalIndexes(articles);
+  const vocabulary = new Vocabulary(stats);
+  const counts = originals.map((i) => weightedTerms(articles[i], options, vocabulary, stats));
   const vectors = tfidfVectors(counts, options, vocabulary);
   const times = originals.map((i) => publishedTime(articles[i]));
   const edges = neighbourEdges(vectors, times, options, vocabulary);

@@ -12,6 +12,7 @@
 // is still summed in the order of the plain pairwise definition (see cosinesWith), so the
 // speed-ups cannot flip a near-tie.
 import { appendTo, grown, transpose } from "./collections";
+import { LEAD_SENTENCES as MAX_PER_ARTICLE, idf, type TermStats } from "./terms";
 import { calendarDays } from "./dates";
 import { isCaption } from "./signals";
 import { contentTerms, wordCount } from "./text";
@@ -56,130 +57,6 @@ const BIG_STORY_SOURCES = 4;
 const BIG_STORY_GAIN = 0.3;
 const CANDIDATE_BUDGET = 240;
 const MIN_PER_ARTICLE = 3;
-const MAX_PER_ARTICLE = 12;
-
-/**
- * Corpus statistics the scorer needs, made by termStats: how many original articles use each
- * term (df, idf by term id), the term ids of every article's leading sentences, so summarize
- * does not tokenize them again (4 bytes a term, about 6 MB for 10,000 articles), and each
- * article's distinct body terms, which story titles are judged by (about 12 MB more).
- */
-export interface TermStats {
-  documents: number;
-  ids: Map<string, number>;
-  /** By term id. */
-  df: Int32Array;
-  idf: Float64Array;
-  leads: Map<DedupedArticle, Lead>;
-  /** Every kept sentence's term ids, one sentence after another (see Lead). */
-  leadTerms: Int32Array;
-  /** Where each kept sentence's terms start in leadTerms, and one past the last sentence's end. */
-  leadBounds: Int32Array;
-  /** Every article's distinct body term ids, one article after another (see Lead). */
-  bodyTerms: Int32Array;
-  /** Scratch for summarize: term id → story-local id, -1 outside the story being summarized. */
-  local: Int32Array;
-}
-
-/**
- * Where the term ids of an article's first sentences (in reading order across paragraphs) are
- * kept: its sentence s has leadTerms[leadBounds[first + s]] up to leadTerms[leadBounds[first
- * + s + 1]]. Kept up to the MAX_PER_ARTICLE-th sentence with terms, as far as summarize reads.
- */
-interface Lead {
-  first: number;
-  sentences: number;
-  /** The article's distinct body terms are bodyTerms[bodyStart] up to bodyTerms[bodyEnd]. */
-  bodyStart: number;
-  bodyEnd: number;
-}
-
-/** Int32Array that grows as values are pushed, for buffers too big to build as number[]. */
-class IntBuffer {
-  private values = new Int32Array(1024);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.values.length) this.values = grown(this.values, 2 * this.length);
-    this.values[this.length++] = value;
-  }
-
-  toArray(): Int32Array {
-    return this.values.slice(0, this.length);
-  }
-}
-
-function idf(df: number, documents: number): number {
-  return Math.log((documents + 1) / (df + 0.5)) + 1;
-}
-
-export function termStats(articles: DedupedArticle[]): TermStats {
-  const ids = new Map<string, number>();
-  const df: number[] = [];
-  const lastDocument: number[] = []; // counts a term once per article without a Set per article
-  let documents = 0;
-  const count = (term: string): number => {
-    let id = ids.get(term);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(term, id);
-      df.push(0);
-      lastDocument.push(0);
-    }
-    if (lastDocument[id] !== documents) {
-      lastDocument[id] = documents;
-      df[id]++;
-      bodyTerms.push(id);
-    }
-    return id;
-  };
-  const leads = new Map<DedupedArticle, Lead>();
-  const leadTerms = new IntBuffer();
-  const leadBounds = new IntBuffer();
-  const bodyTerms = new IntBuffer();
-  for (const article of articles) {
-    if (article.duplicateOf) continue;
-    documents++;
-    const bodyStart = bodyTerms.length;
-    const first = leadBounds.length;
-    leadBounds.push(leadTerms.length);
-    let leading = 0; // kept sentences that have terms
-    for (const paragraph of article.paragraphs) {
-      // Sentence by sentence even past the kept ones: the same terms as the paragraph's, but
-      // plain-ASCII sentences take contentTerms's fast path (see cluster's weightedTerms).
-      for (const sentence of paragraph.sentences) {
-        const sentenceTerms = contentTerms(sentence);
-        if (leading >= MAX_PER_ARTICLE) {
-          for (const term of sentenceTerms) count(term);
-          continue;
-        }
-        for (const term of sentenceTerms) leadTerms.push(count(term));
-        leadBounds.push(leadTerms.length);
-        if (sentenceTerms.length > 0) leading++;
-      }
-    }
-    leads.set(article, { first, sentences: leadBounds.length - first - 1, bodyStart, bodyEnd: bodyTerms.length });
-  }
-  const stats: TermStats = {
-    documents,
-    ids,
-    df: Int32Array.from(df),
-    idf: new Float64Array(ids.size),
-    leads,
-    leadTerms: leadTerms.toArray(),
-    leadBounds: leadBounds.toArray(),
-    bodyTerms: bodyTerms.toArray(),
-    local: new Int32Array(ids.size).fill(-1),
-  };
-  for (let id = 0; id < ids.size; id++) stats.idf[id] = idf(df[id], documents);
-  return stats;
-}
-
-/** An article's distinct body term ids as termStats read them, or null when it did not (a copy). */
-export function bodyTermIds(stats: TermStats, article: DedupedArticle): Int32Array | null {
-  const lead = stats.leads.get(article);
-  return lead ? stats.bodyTerms.subarray(lead.bodyStart, lead.bodyEnd) : null;
-}
 
 interface Candidate {
   text: string;

@@ -1,0 +1,156 @@
+// Between dedupe and the stages that weigh words (cluster, summarize): every original article's
+// sentences read once into content-term ids, with how many originals use each term. Clustering
+// builds its term vectors from this reading and summaries score sentences with it, so no stage
+// tokenizes the body again.
+import { grown } from "./collections";
+import { contentTerms } from "./text";
+import type { DedupedArticle } from "./types";
+
+/** Leading sentences (with terms) kept per article: as many as summarize reads of one source. */
+export const LEAD_SENTENCES = 12;
+
+/**
+ * Corpus statistics, made by termStats: how many original articles use each term (df, idf by
+ * term id), the term ids of every article's leading sentences (4 bytes a term, about 6 MB for
+ * 10,000 articles), and each article's distinct body terms with how often it uses each (about
+ * 17 MB more), which term vectors and story titles are made from.
+ */
+export interface TermStats {
+  documents: number;
+  ids: Map<string, number>;
+  /** By term id: the term. */
+  terms: string[];
+  /** By term id. */
+  df: Int32Array;
+  idf: Float64Array;
+  leads: Map<DedupedArticle, Lead>;
+  /** Every kept sentence's term ids, one sentence after another (see Lead). */
+  leadTerms: Int32Array;
+  /** Where each kept sentence's terms start in leadTerms, and one past the last sentence's end. */
+  leadBounds: Int32Array;
+  /** Every article's distinct body term ids in order of first use, one article after another (see Lead). */
+  bodyTerms: Int32Array;
+  /** How many times the article uses each of its bodyTerms. */
+  bodyCounts: Int32Array;
+  /** Scratch for summarize: term id → story-local id, -1 outside the story being summarized. */
+  local: Int32Array;
+}
+
+/**
+ * Where the term ids of an article's first sentences (in reading order across paragraphs) are
+ * kept: its sentence s has leadTerms[leadBounds[first + s]] up to leadTerms[leadBounds[first
+ * + s + 1]]. Kept up to the LEAD_SENTENCES-th sentence with terms, as far as summarize reads.
+ */
+export interface Lead {
+  first: number;
+  sentences: number;
+  /** The article's distinct body terms are bodyTerms[bodyStart] up to bodyTerms[bodyEnd]. */
+  bodyStart: number;
+  bodyEnd: number;
+}
+
+/** Int32Array that grows as values are pushed, for buffers too big to build as number[]. */
+class IntBuffer {
+  values = new Int32Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.values.length) this.values = grown(this.values, 2 * this.length);
+    this.values[this.length++] = value;
+  }
+
+  toArray(): Int32Array {
+    return this.values.slice(0, this.length);
+  }
+}
+
+export function idf(df: number, documents: number): number {
+  return Math.log((documents + 1) / (df + 0.5)) + 1;
+}
+
+/**
+ * The articles that are not copies of another in the set, by position: the ones whose words
+ * count (a copy's are its original's). A copy whose original is missing counts as an original.
+ */
+export function originalIndexes(articles: DedupedArticle[]): number[] {
+  const ids = new Set(articles.map((article) => article.id));
+  return articles.map((_, i) => i).filter((i) => articles[i].duplicateOf === null || !ids.has(articles[i].duplicateOf!));
+}
+
+export function termStats(articles: DedupedArticle[]): TermStats {
+  const ids = new Map<string, number>();
+  const terms: string[] = [];
+  const df: number[] = [];
+  const lastDocument: number[] = []; // counts a term once per article without a Set per article
+  const lastSlot: number[] = []; // where the term sits in bodyTerms for the article that last used it
+  let documents = 0;
+  const count = (term: string): number => {
+    let id = ids.get(term);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(term, id);
+      terms.push(term);
+      df.push(0);
+      lastDocument.push(0);
+      lastSlot.push(0);
+    }
+    if (lastDocument[id] !== documents) {
+      lastDocument[id] = documents;
+      df[id]++;
+      lastSlot[id] = bodyTerms.length;
+      bodyTerms.push(id);
+      bodyCounts.push(1);
+    } else bodyCounts.values[lastSlot[id]]++;
+    return id;
+  };
+  const leads = new Map<DedupedArticle, Lead>();
+  const leadTerms = new IntBuffer();
+  const leadBounds = new IntBuffer();
+  const bodyTerms = new IntBuffer();
+  const bodyCounts = new IntBuffer();
+  for (const i of originalIndexes(articles)) {
+    const article = articles[i];
+    documents++;
+    const bodyStart = bodyTerms.length;
+    const first = leadBounds.length;
+    leadBounds.push(leadTerms.length);
+    let leading = 0; // kept sentences that have terms
+    for (const paragraph of article.paragraphs) {
+      // Sentence by sentence even past the kept ones: the same terms as the paragraph's, but
+      // plain-ASCII sentences take contentTerms's fast path, which one apostrophe anywhere in
+      // a paragraph would lose for all of it.
+      for (const sentence of paragraph.sentences) {
+        const sentenceTerms = contentTerms(sentence);
+        if (leading >= LEAD_SENTENCES) {
+          for (const term of sentenceTerms) count(term);
+          continue;
+        }
+        for (const term of sentenceTerms) leadTerms.push(count(term));
+        leadBounds.push(leadTerms.length);
+        if (sentenceTerms.length > 0) leading++;
+      }
+    }
+    leads.set(article, { first, sentences: leadBounds.length - first - 1, bodyStart, bodyEnd: bodyTerms.length });
+  }
+  const stats: TermStats = {
+    documents,
+    ids,
+    terms,
+    df: Int32Array.from(df),
+    idf: new Float64Array(ids.size),
+    leads,
+    leadTerms: leadTerms.toArray(),
+    leadBounds: leadBounds.toArray(),
+    bodyTerms: bodyTerms.toArray(),
+    bodyCounts: bodyCounts.toArray(),
+    local: new Int32Array(ids.size).fill(-1),
+  };
+  for (let id = 0; id < ids.size; id++) stats.idf[id] = idf(df[id], documents);
+  return stats;
+}
+
+/** An article's distinct body term ids as termStats read them, or null when it did not (a copy). */
+export function bodyTermIds(stats: TermStats, article: DedupedArticle): Int32Array | null {
+  const lead = stats.leads.get(article);
+  return lead ? stats.bodyTerms.subarray(lead.bodyStart, lead.bodyEnd) : null;
+}
