@@ -1,10 +1,11 @@
-// Stage 4, cluster: group articles that report the same real-world event into one story.
+// Stage 5, cluster: group articles that report the same real-world event into one story.
 // Articles are TF-IDF vectors over stemmed content words plus the names and numbers they
 // mention (two different earthquakes share "quake", "magnitude", "killed"; they do not
 // share a place, a date or a death toll). The headline and the lead count extra because
-// news writing states the event there. Candidate neighbours come from an inverted index
-// (never all pairs); stories are formed by average-linkage agglomeration over that sparse
-// graph, so a group only grows when most of its members agree. Copies follow their original.
+// news writing states the event there (content terms as terms.ts read them, names and
+// numbers read here). Candidate neighbours come from an inverted index (never all pairs);
+// stories are formed by average-linkage agglomeration over that sparse graph, so a group
+// only grows when most of its members agree. Copies follow their original.
 import { STOPWORDS, contentTerms, isLetter, isLetterOrDigit, isSpaceCode, normalizeText, stem } from "./text";
 import type { DedupedArticle } from "./types";
 import { appendTo, grown, transpose } from "./collections";

@@ -1,13 +1,13 @@
-// Stage 5, summarize: a multi-document extractive summary per story. Sentences (the first few
+// Stage 6, summarize: a multi-document extractive summary per story. Sentences (the first few
 // of each source, so work stays bounded) are scored by centrality (LexRank), cross-source
 // support and lead position, filtered for self-containedness, and chosen greedily (MMR plus
 // coverage of what most sources agree on, and the calendar day they agree on) under a word
 // budget, never two that state the same fact. Each chosen sentence lists every article that
 // states it; copies state what their original states.
 //
-// Speed: every build summarizes every story, so the work is kept near linear. termStats reads
-// each article once and keeps the term ids of its leading sentences (the only ones summarize
-// reads), so summarize does not tokenize them again; it fills cosines a whole row at a time from
+// Speed: every build summarizes every story, so the work is kept near linear. termStats
+// (terms.ts) reads each article once and keeps the term ids of its leading sentences (the only
+// ones summarize reads), so summarize does not tokenize them again; it fills cosines a whole row at a time from
 // an inverted index (term → sentences using it) instead of pair by pair over maps. Each cosine
 // is still summed in the order of the plain pairwise definition (see cosinesWith), so the
 // speed-ups cannot flip a near-tie.

@@ -1,4 +1,4 @@
-// Between dedupe and the stages that weigh words (cluster, summarize): every original article's
+// Stage 4, terms, between dedupe and the stages that weigh words (cluster, summarize): every original article's
 // sentences read once into content-term ids, with how many originals use each term. Clustering
 // builds its term vectors from this reading and summaries score sentences with it, so no stage
 // tokenizes the body again.
