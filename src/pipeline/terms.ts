@@ -1,7 +1,6 @@
-// Stage 4, terms, between dedupe and the stages that weigh words (cluster, summarize): every original article's
-// sentences read once into content-term ids, with how many originals use each term. Clustering
-// builds its term vectors from this reading and summaries score sentences with it, so no stage
-// tokenizes the body again.
+// Stage 4, terms: every original article's sentences read once into content-term ids, with
+// how many originals use each term. Clustering (stage 5) builds its term vectors from this
+// reading and summaries (stage 6) score sentences with it, so no stage tokenizes the body again.
 import { grown } from "./collections";
 import { contentTerms } from "./text";
 import type { DedupedArticle } from "./types";
