@@ -1,7 +1,7 @@
 // Stage 2, clean: drop page furniture (navigation runs, rankings, social links, credits,
 // captions), drop repeated paragraphs and sentences, split sentences, and settle a title:
 // the headline when there is one, else a short clause made from the lead.
-import { appendTo, grown } from "./collections";
+import { appendTo, grown, transpose } from "./collections";
 import { copyrightHolder, isCaption, isDateline, isPunctuationOnly, isSectionMarker, isSocialLine } from "./signals";
 import { contentTerms, contentTermsAndKeyHash, detached, letterDigitKey, splitSentences, STOPWORDS, wordCount, wordCountUpTo } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
@@ -219,11 +219,13 @@ function dropRepeatedSentences(paragraphs: AnalyzedParagraph[], numbers: TermNum
   }
   // Near repeats: compare each sentence only with sentences sharing its rarer terms (an
   // inverted index), so a long article costs about linear time, not all pairs.
-  const postings: number[][] = [];
-  for (let n = 0; n < numbers.size; n++) postings.push([]);
-  all.forEach((terms, x) => {
-    for (const n of terms) postings[n].push(x);
-  });
+  // Postings as flat arrays (transpose of the sentence → term lists): an array per term per
+  // article was most of what cleaning allocated.
+  const sentenceStart = new Int32Array(all.length + 1);
+  for (let x = 0; x < all.length; x++) sentenceStart[x + 1] = sentenceStart[x] + all[x].length;
+  const sentenceTerms = new Int32Array(sentenceStart[all.length]);
+  for (let x = 0; x < all.length; x++) sentenceTerms.set(all[x], sentenceStart[x]);
+  const { start: postingStart, rows: postingSentences } = transpose(sentenceStart, sentenceTerms, null, numbers.size);
   const MAX_POSTINGS = 60;
   // Shared-term counts per candidate, reset after each sentence through `candidates`.
   const sharedCounts = new Int32Array(all.length);
@@ -234,12 +236,14 @@ function dropRepeatedSentences(paragraphs: AnalyzedParagraph[], numbers: TermNum
     // With no term skipped, a candidate's count is exactly how many of a's terms it has.
     let skipped = false;
     for (const n of a) {
-      const list = postings[n];
-      if (list.length > MAX_POSTINGS) {
+      if (postingStart[n + 1] - postingStart[n] > MAX_POSTINGS) {
         skipped = true;
         continue;
       }
-      for (const y of list) if (y !== x && sharedCounts[y]++ === 0) candidates.push(y);
+      for (let q = postingStart[n]; q < postingStart[n + 1]; q++) {
+        const y = postingSentences[q];
+        if (y !== x && sharedCounts[y]++ === 0) candidates.push(y);
+      }
     }
     for (const y of candidates) {
       const b = all[y];

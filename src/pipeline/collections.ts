@@ -16,8 +16,13 @@ export function grown<T extends NumberArray>(array: T, capacity: number): T {
   return copy;
 }
 
-/** Row-major (row → column, weight) entries transposed to column-major postings: rows ascending within each column. */
-export function transpose(rowStart: Int32Array, columns: Int32Array, weights: Float64Array, columnCount: number): { start: Int32Array; rows: Int32Array; weights: Float64Array } {
+/**
+ * Row-major (row → column, weight) entries transposed to column-major postings: rows ascending
+ * within each column. Without weights, the postings carry none.
+ */
+export function transpose(rowStart: Int32Array, columns: Int32Array, weights: Float64Array, columnCount: number): { start: Int32Array; rows: Int32Array; weights: Float64Array };
+export function transpose(rowStart: Int32Array, columns: Int32Array, weights: null, columnCount: number): { start: Int32Array; rows: Int32Array; weights: null };
+export function transpose(rowStart: Int32Array, columns: Int32Array, weights: Float64Array | null, columnCount: number): { start: Int32Array; rows: Int32Array; weights: Float64Array | null } {
   const rowCount = rowStart.length - 1;
   const entries = rowStart[rowCount];
   const start = new Int32Array(columnCount + 1);
@@ -25,12 +30,12 @@ export function transpose(rowStart: Int32Array, columns: Int32Array, weights: Fl
   for (let t = 0; t < columnCount; t++) start[t + 1] += start[t];
   const fill = start.slice(0, columnCount);
   const rows = new Int32Array(entries);
-  const out = new Float64Array(entries);
+  const out = weights ? new Float64Array(entries) : null;
   for (let r = 0; r < rowCount; r++) {
     for (let p = rowStart[r]; p < rowStart[r + 1]; p++) {
       const slot = fill[columns[p]]++;
       rows[slot] = r;
-      out[slot] = weights[p];
+      if (out) out[slot] = weights![p];
     }
   }
   return { start, rows, weights: out };
