@@ -850,8 +850,34 @@ function pad(s: unknown, n: number, right = false): string {
   return right ? text.padEnd(n) : text.padStart(n);
 }
 
+/**
+ * Milliseconds a fixed JavaScript workload takes (best of five): integer hashing, a typed-array
+ * sort and string-keyed map updates, none of it project code. The machine is shared and its
+ * speed drifts by half within a day; this, taken at the start and the end of a run, says how
+ * fast the machine was, so runs on different days can be read side by side.
+ */
+function calibrationMs(): number {
+  let best = Infinity;
+  let sink = 0;
+  for (let pass = 0; pass < 5; pass++) {
+    const t = performance.now();
+    let h = 0x811c9dc5;
+    for (let i = 0; i < 20_000_000; i++) h = Math.imul(h ^ (i & 0xff), 0x01000193);
+    const values = new Float64Array(500_000);
+    for (let i = 0; i < values.length; i++) values[i] = ((i * 2654435761) % 1000003) / 7;
+    values.sort();
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 200_000; i++) counts.set("k" + (i % 50_000), i);
+    sink += h + values[1] + counts.size;
+    best = Math.min(best, performance.now() - t);
+  }
+  if (sink === 0.5) console.error(sink); // keeps the work observable
+  return round(best, 1);
+}
+
 async function main(args: Args): Promise<void> {
   const started = new Date();
+  const calibrationAtStart = calibrationMs();
   const cpuList = cpus();
   const machine = {
     os: `${osType()} ${release()} (${platform()}/${arch()})`,
@@ -863,9 +889,10 @@ async function main(args: Args): Promise<void> {
     loadAverageAtStart: loadavg().map((x) => round(x, 2)),
     date: started.toISOString(),
     git: gitInfo(),
+    calibrationMsAtStart: calibrationAtStart,
   };
   const log = (msg: string): void => console.error(`[bench ${((Date.now() - started.getTime()) / 1000).toFixed(0).padStart(4)}s] ${msg}`);
-  log(`sizes ${args.sizes.join(", ")}; seed ${args.seed}; ${machine.cpuCount}× ${machine.cpuModel}, node ${machine.node}, load ${machine.loadAverageAtStart.join(" ")}`);
+  log(`sizes ${args.sizes.join(", ")}; seed ${args.seed}; ${machine.cpuCount}× ${machine.cpuModel}, node ${machine.node}, load ${machine.loadAverageAtStart.join(" ")}, calibration ${machine.calibrationMsAtStart} ms`);
 
   const builds: Record<string, ChildOutcome<BuildResult>> = {};
   for (const size of args.sizes) {
@@ -987,7 +1014,7 @@ async function main(args: Args): Promise<void> {
   }));
 
   const results = {
-    machine: { ...machine, loadAverageAtEnd: loadavg().map((x) => round(x, 2)), durationSec: Math.round((Date.now() - started.getTime()) / 1000) },
+    machine: { ...machine, loadAverageAtEnd: loadavg().map((x) => round(x, 2)), calibrationMsAtEnd: calibrationMs(), durationSec: Math.round((Date.now() - started.getTime()) / 1000) },
     config: { sizes: args.sizes, seed: args.seed, buildBudgetsSec: BUILD_BUDGET_SEC, note: "each task in a fresh `node --expose-gc` child running this script bundled by esbuild (as wrangler bundles the Worker); peak heap from --trace-gc, peak RSS from VmHWM reset before the build" },
     builds,
     heapCaps,
@@ -1003,6 +1030,7 @@ async function main(args: Args): Promise<void> {
   const out: string[] = [];
   out.push("");
   out.push(`Machine: ${machine.os}; ${machine.cpuCount}× ${machine.cpuModel}; node ${machine.node}; load ${machine.loadAverageAtStart.join("/")} → ${results.machine.loadAverageAtEnd.join("/")}`);
+  out.push(`Calibration (a fixed JavaScript workload, best of five; more is a slower machine): ${machine.calibrationMsAtStart} ms at the start, ${results.machine.calibrationMsAtEnd} ms at the end`);
   out.push("");
   out.push("Full build (buildDigest, then every file rendered and hashed as a publish does), one fresh process per size");
   out.push(`${pad("articles", 9)} ${pad("status", 8)} ${pad("wall ms", 9)} ${pad("cpu ms", 9)} ${pad("art/s", 7)} ${pad("clean ms", 9)} ${pad("rest ms", 9)} ${pad("render", 7)} ${pad("heap MB", 8)} ${pad("live MB", 8)} ${pad("rss MB", 7)} ${pad("stories", 8)} ${pad("gold", 6)} ${pad("dups", 6)} ${pad("B3 F1", 6)} ${pad("dupRec", 6)}`);
