@@ -6,7 +6,7 @@
 // numbers read here). Candidate neighbours come from an inverted index (never all pairs);
 // stories are formed by average-linkage agglomeration over that sparse graph, so a group
 // only grows when most of its members agree. Copies follow their original.
-import { STOPWORDS, contentTerms, isLetter, isLetterOrDigit, isSpaceCode, normalizeText, stem } from "./text";
+import { STOPWORDS, contentTerms, isLetter, isLetterOrDigit, isSpaceCode, isUpperLetter, normalizeText, stem } from "./text";
 import type { DedupedArticle } from "./types";
 import { appendTo, grown, transpose } from "./collections";
 import { isCalendarName } from "./dates";
@@ -108,7 +108,7 @@ function isHeadlineCase(text: string): boolean {
     const first = text.codePointAt(start)!;
     if (!isLetter(first)) continue;
     long++;
-    if (first < 0x80 ? first <= 0x5a : /^\p{Lu}$/u.test(String.fromCodePoint(first))) capitalized++;
+    if (isUpperLetter(first)) capitalized++;
   }
   return long >= 3 && capitalized / long >= 0.6;
 }
@@ -118,10 +118,9 @@ const SENTENCE_BREAK = /(?<=[.!?])\s+|\n+/;
 
 /** A word without the punctuation around it and without a possessive "'s". */
 function bareWord(raw: string): string {
-  // Most words start and end with a letter or digit (outside the surrogate range), and then only "'s" can go.
-  const first = raw.charCodeAt(0);
-  const last = raw.charCodeAt(raw.length - 1);
-  if (first < 0xd800 && last < 0xd800 && isLetterOrDigit(first) && isLetterOrDigit(last)) {
+  // Most words start and end with a letter or digit, and then only "'s" can go. (Half a
+  // surrogate pair is no letter to isLetterOrDigit: such words take the regexes.)
+  if (isLetterOrDigit(raw.charCodeAt(0)) && isLetterOrDigit(raw.charCodeAt(raw.length - 1))) {
     return raw.endsWith("'s") ? raw.slice(0, -2) : raw;
   }
   return raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "").replace(/'s$/, "");
@@ -150,7 +149,7 @@ function entityTerms(text: string, out: string[] = []): string[] {
         continue;
       }
       if (!namesByCase || index === 0) continue;
-      if (lead < 0x80 ? lead < 0x41 || lead > 0x5a : !/^\p{Lu}/u.test(word)) continue;
+      if (!isUpperLetter(word.codePointAt(0)!)) continue;
       const lower = word.toLowerCase();
       // Days and months say when, and outlets date an event each their own way ("Tuesday",
       // "yesterday", "Dec. 16"): as names they only add noise.
@@ -488,10 +487,9 @@ function neighbourEdges(vectors: SparseVector[], times: (number | null)[], optio
   const product = new Float64Array(n);
   // Per-article scratch, reused: an article can bring thousands of candidates.
   const candidates = new Int32Array(n);
-  let candidateCount = 0;
   const best = new Int32Array(CANDIDATES);
   for (let doc = 0; doc < n; doc++) {
-    candidateCount = 0;
+    let candidateCount = 0;
     for (let p = topStart[doc]; p < topStart[doc + 1]; p++) {
       const id = topIds[p];
       const weight = topWeights[p];

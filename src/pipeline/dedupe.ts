@@ -16,7 +16,7 @@
 // shared by 2 to COMMON_SHINGLE_DF documents survive to pair counting, which runs one
 // document at a time against a counter array instead of a map over all pairs. Alignment then
 // re-reads just the texts that are candidates, and drops each as soon as its last pair is done.
-import { FNV_OFFSET, FNV_PRIME, STOPWORDS, finishHash32, fnv1a, normalizeText, scanTokens, type TokenSink } from "./text";
+import { FNV_OFFSET, FNV_PRIME, STOPWORDS, finishHash32, fnv1a, tokenizeInto, type TokenSink } from "./text";
 import type { CleanArticle, DedupedArticle } from "./types";
 import { appendTo, grown } from "./collections";
 
@@ -210,15 +210,16 @@ class TextReader implements TokenSink {
     this.tokenStart = 0;
     this.state = FNV_OFFSET;
     this.stamp = ++this.reads;
-    scanTokens(normalizeText(text).toLowerCase(), this);
+    tokenizeInto(text, this);
     this.start[this.count] = this.at;
     if (this.keyBuffer.length < 2 * this.count) this.keyBuffer = new Uint32Array(4 * this.count);
     if (this.skeletonStart.length < this.start.length) this.skeletonStart = new Int32Array(this.start.length);
   }
 
-  /** scanTokens's sink: copy the piece's characters and go on hashing the word over them. */
+  /** Token sink: copy the piece's characters and go on hashing the word over them. */
   piece(text: string, from: number, to: number): void {
     const end = this.at + (to - from);
+    // Room for the space end() writes after the token, too.
     if (end >= this.chars.length) this.chars = grown(this.chars, 2 * (end + 1));
     const chars = this.chars;
     let h = this.state;
@@ -231,7 +232,7 @@ class TextReader implements TokenSink {
     this.at = end;
   }
 
-  /** scanTokens's sink: the token is whole; a space follows it, as in the shingles. */
+  /** Token sink: the token is whole; a space follows it, as in the shingles. */
   end(): void {
     const t = this.count;
     if (t + 2 > this.start.length) {
@@ -243,7 +244,6 @@ class TextReader implements TokenSink {
     }
     const { vocabulary } = this;
     const from = this.tokenStart;
-    if (this.at >= this.chars.length) this.chars = grown(this.chars, 2 * (this.at + 1));
     this.chars[this.at] = SPACE;
     const id = vocabulary.id(this.chars, from, this.at, finishHash32(this.state) | 0);
     this.start[t] = from;

@@ -47,6 +47,8 @@ export const isLetterOrDigit = codeClass(/^[\p{L}\p{N}]$/u, (code) => isAsciiLet
 const SINGLE_LETTER = /^\p{L}$/u;
 /** Is this code point a letter (/\p{L}/u)? */
 export const isLetter = codeClass(SINGLE_LETTER, isAsciiLetter);
+/** Is this code point an upper-case letter (/\p{Lu}/u)? */
+export const isUpperLetter = codeClass(/^\p{Lu}$/u, (code) => code >= 0x41 && code <= 0x5a);
 
 // ASCII letters and digits → their lower-case code; 0 for every other ASCII character. One
 // table load per character in the hot ASCII scans instead of a chain of range tests.
@@ -87,7 +89,14 @@ export function normalizeText(text: string): string {
 
 /** Lower-cased word tokens (letters and digits), apostrophes folded: "Japan's" → "japan". */
 export function tokenize(text: string): string[] {
-  return tokenizeFolded(normalizeText(text).toLowerCase());
+  const list = new TokenList();
+  tokenizeInto(text, list);
+  return list.tokens;
+}
+
+/** tokenize(text) handed to `sink` token by token, with no string made per token. */
+export function tokenizeInto(text: string, sink: TokenSink): void {
+  scanTokens(normalizeText(text).toLowerCase(), sink);
 }
 
 /**
@@ -108,7 +117,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * regular expressions did: "'s" before a non-word character and every other apostrophe are
  * dropped (joining the letters around them), and the tokens are the runs of letters and digits.
  */
-export function scanTokens(lowered: string, sink: TokenSink): void {
+function scanTokens(lowered: string, sink: TokenSink): void {
   // A lone surrogate could pair up once an apostrophe between halves is dropped: the regular
   // expressions define the result there.
   if (!isAscii(lowered) && LONE_SURROGATE.test(lowered)) {
@@ -140,7 +149,7 @@ export function scanTokens(lowered: string, sink: TokenSink): void {
       width = 2;
     }
     if (isLetterOrDigit(point)) {
-      if (!inToken) inToken = true;
+      inToken = true;
       if (runStart < 0) runStart = i;
     } else if (inToken) {
       if (runStart >= 0) sink.piece(lowered, runStart, i);
