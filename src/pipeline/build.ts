@@ -7,7 +7,7 @@ import { cluster } from "./cluster";
 import { dedupe } from "./dedupe";
 import { RejectedFileError, ingest, isArticlePath } from "./ingest";
 import { summarize } from "./summarize";
-import { bodyTermIds, termStats, type TermStats } from "./terms";
+import { bodyTermIds, originalIndexes, termStats, type TermStats } from "./terms";
 import { contentTerms, hash64 } from "./text";
 import type { CleanArticle, CorpusFile, DedupedArticle, Digest, DigestMeta, FileAnalysis, Rejection, Story } from "./types";
 
@@ -164,7 +164,7 @@ function makeStory(members: DedupedArticle[], stats: TermStats): Story {
  * elsewhere. Lead-made titles only when no source printed a headline.
  */
 function storyTitle(articles: DedupedArticle[], stats: TermStats): string {
-  const originals = articles.filter((a) => !a.duplicateOf);
+  const originals = originalIndexes(articles).map((i) => articles[i]);
   const headlined = originals.filter((a) => !a.titleFromLead);
   const choices = headlined.length ? headlined : originals;
   if (choices.length === 1 || originals.length === 1) return choices[0].title;

@@ -7,12 +7,12 @@
 //
 // Speed: every build summarizes every story, so the work is kept near linear. termStats
 // (terms.ts) reads each article once and keeps the term ids of its leading sentences (the only
-// ones summarize reads), so summarize does not tokenize them again; it fills cosines a whole row at a time from
-// an inverted index (term → sentences using it) instead of pair by pair over maps. Each cosine
-// is still summed in the order of the plain pairwise definition (see cosinesWith), so the
-// speed-ups cannot flip a near-tie.
+// ones summarize reads), so summarize does not tokenize them again; it fills cosines a whole
+// row at a time from an inverted index (term → sentences using it) instead of pair by pair
+// over maps. Each cosine is still summed in the order of the plain pairwise definition (see
+// cosinesWith), so the speed-ups cannot flip a near-tie.
 import { appendTo, grown, transpose } from "./collections";
-import { LEAD_SENTENCES as MAX_PER_ARTICLE, idf, type TermStats } from "./terms";
+import { LEAD_SENTENCES, idf, originalIndexes, type TermStats } from "./terms";
 import { calendarDays } from "./dates";
 import { isCaption } from "./signals";
 import { contentTerms, wordCount } from "./text";
@@ -286,12 +286,11 @@ export function summarize(articles: DedupedArticle[], stats: TermStats): Summary
 }
 
 function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, options: SummaryOptions): SummarySentence[] {
-  const ids = new Set(articles.map((a) => a.id));
-  const originals = articles.map((_, i) => i).filter((i) => !articles[i].duplicateOf || !ids.has(articles[i].duplicateOf!));
+  const originals = originalIndexes(articles);
   const sources = originals.length;
   // Bounded work for big stories: fewer sentences per article as sources grow. News puts what
   // matters first, so the cut loses little.
-  const perArticle = Math.max(MIN_PER_ARTICLE, Math.min(MAX_PER_ARTICLE, Math.floor(CANDIDATE_BUDGET / Math.max(1, sources))));
+  const perArticle = Math.max(MIN_PER_ARTICLE, Math.min(LEAD_SENTENCES, Math.floor(CANDIDATE_BUDGET / Math.max(1, sources))));
   const candidates: Candidate[] = [];
   for (const index of originals) {
     let position = 0;

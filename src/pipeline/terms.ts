@@ -12,7 +12,7 @@ export const LEAD_SENTENCES = 12;
  * Corpus statistics, made by termStats: how many original articles use each term (df, idf by
  * term id), the term ids of every article's leading sentences (4 bytes a term, about 6 MB for
  * 10,000 articles), and each article's distinct body terms with how often it uses each (about
- * 17 MB more), which term vectors and story titles are made from.
+ * 14 MB more), which term vectors and story titles are made from.
  */
 export interface TermStats {
   documents: number;
@@ -50,12 +50,16 @@ export interface Lead {
 
 /** Int32Array that grows as values are pushed, for buffers too big to build as number[]. */
 class IntBuffer {
-  values = new Int32Array(1024);
+  private values = new Int32Array(1024);
   length = 0;
 
   push(value: number): void {
     if (this.length === this.values.length) this.values = grown(this.values, 2 * this.length);
     this.values[this.length++] = value;
+  }
+
+  increment(index: number): void {
+    this.values[index]++;
   }
 
   toArray(): Int32Array {
@@ -99,7 +103,7 @@ export function termStats(articles: DedupedArticle[]): TermStats {
       lastSlot[id] = bodyTerms.length;
       bodyTerms.push(id);
       bodyCounts.push(1);
-    } else bodyCounts.values[lastSlot[id]]++;
+    } else bodyCounts.increment(lastSlot[id]);
     return id;
   };
   const leads = new Map<DedupedArticle, Lead>();

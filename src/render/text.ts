@@ -32,7 +32,8 @@ export function xmlSafeDeep<T>(value: T): T {
   if (value !== null && typeof value === "object") {
     let changed = false;
     const entries = Object.entries(value as Record<string, unknown>).map(([key, item]) => {
-      const [safeKey, safe] = [xmlSafe(key), xmlSafeDeep(item)];
+      const safeKey = xmlSafe(key);
+      const safe = xmlSafeDeep(item);
       if (safeKey !== key || safe !== item) changed = true;
       return [safeKey, safe] as const;
     });
