@@ -2,7 +2,7 @@
 // corpus as a reader checks it.
 import { describe, expect, it } from "vitest";
 import { buildDigest, inheritStoryIds } from "../src/pipeline/build";
-import { clean } from "../src/pipeline/clean";
+import { clean, joinSentences, titleFromLead } from "../src/pipeline/clean";
 import { calendarDays, parseDate } from "../src/pipeline/dates";
 import { ingest } from "../src/pipeline/ingest";
 import { contentTerms, splitSentences } from "../src/pipeline/text";
@@ -78,6 +78,35 @@ describe("sentence splitting on news text", () => {
     ["It closed at 5 p.m. on Friday after the storm.", ["It closed at 5 p.m. on Friday after the storm."]],
   ];
   it.each(cases)("%s", (input, sentences) => expect(splitSentences(input)).toEqual(sentences));
+});
+
+describe("titles made from the lead", () => {
+  // A title ends a phrase: not on an article or preposition, not on a verb missing what it
+  // needs, not mid-name; a clause that fits stays whole.
+  const cases: [string, string][] = [
+    ["Rescuers reached the flooded village on Tuesday.", "Rescuers reached the flooded village on Tuesday"],
+    [
+      "A gas explosion at a chemical plant killed a night-shift worker and a visiting safety inspector on Tuesday, officials said.",
+      "A gas explosion at a chemical plant killed a night-shift worker",
+    ],
+    [
+      "The navy captured nine piracy suspects who tried to take control of a merchant vessel off the coast of Yemen.",
+      "The navy captured nine piracy suspects",
+    ],
+    [
+      "The singer checked into a treatment centre in Arizona last week and cancelled the rest of her European tour.",
+      "The singer checked into a treatment centre in Arizona last week",
+    ],
+    [
+      "Now that the strike at the port has ended after six weeks, shipping companies are racing to clear a backlog of containers.",
+      "Shipping companies are racing to clear a backlog of containers",
+    ],
+    [
+      "Retired boxing champion Carlos Mendez succumbed to complications from pneumonia at a hospital in Miami on Friday night.",
+      "Retired boxing champion Carlos Mendez succumbed to complications from pneumonia at a hospital",
+    ],
+  ];
+  it.each(cases)("%s", (lead, title) => expect(titleFromLead([joinSentences(splitSentences(lead))])).toBe(title));
 });
 
 describe("dates from datelines", () => {

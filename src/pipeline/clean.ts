@@ -296,9 +296,68 @@ function recut(text: string, sentences: string[]): Paragraph {
   return { text, sentences: slices };
 }
 
-const LEADING_CLAUSE = /^(?:in|after|before|as|with|amid|following|during|despite|while|although|ahead of|according to|on|at|for|in an? [\w-]+ (?:move|bid|step|effort))\b[^,]{3,120},\s+/i;
+const LEADING_CLAUSE = /^(?:in|after|before|as|with|amid|following|during|despite|while|although|when|once|since|because|now that|ahead of|according to|on|at|for|in an? [\w-]+ (?:move|bid|step|effort))\b[^,]{3,120},\s+/i;
 const TRAILING_CLAUSE = /,\s+(?:with|which|who|where|when|while|as|after|amid|including|according|but|and|saying|following|despite|officials|sources|a move|in a|in an|the)\b|\s[-–—]\s|;\s|:\s/i;
 const PREPOSITIONS = new Set("on in at for from to with by after over about amid as during against into near before under".split(" "));
+/** Words that open a second part of a sentence: a title can end just before them. */
+const CLAUSE_OPENERS = new Set("when while because although though but and after before since until amid following despite including saying".split(" "));
+/** Words that open a relative clause: often part of what the sentence says ("the man who killed four"), so only as good as a preposition. */
+const RELATIVES = new Set("who whose which".split(" "));
+/** A title holds this many words at most (a long headline's length), and a cut leaves at least TITLE_MIN_WORDS. */
+const TITLE_MAX_WORDS = 14;
+const TITLE_MIN_WORDS = 6;
+
+/**
+ * Whether a title may end on `words[0..cut)`: not on a word that needs what follows (an
+ * article, a preposition, an auxiliary: the stopwords; an abbreviation like "Gov."), not on a
+ * verb left without its object ("are counting", "tried to take"), not inside brackets or quotes.
+ */
+function endsWhole(words: string[], cut: number): boolean {
+  const last = words[cut - 1];
+  const bare = last.toLowerCase().replace(/[^\p{L}\p{N}'-]+$/u, "");
+  if (STOPWORDS.has(bare) || /\.$/.test(last)) return false;
+  if (/ing$/.test(bare) && bare.length > 5) return false;
+  // A verb after "to" ("tried to take"; a plural or a name after it is a destination).
+  if (words[cut - 2]?.toLowerCase() === "to" && /^\p{Ll}/u.test(last) && !/s$/.test(bare)) return false;
+  // A participle before "to" or an article opens what the verb needs ("sentenced | to life",
+  // "caused | an estimated $1 million").
+  if (/ed$/.test(bare) && /^(?:to|a|an|the)$/i.test(words[cut] ?? "")) return false;
+  const prefix = words.slice(0, cut).join(" ");
+  const count = (pattern: RegExp): number => prefix.match(pattern)?.length ?? 0;
+  return count(/[([]/g) === count(/[)\]]/g) && count(/["\u201C\u201D]/g) % 2 === 0;
+}
+
+/**
+ * Where to cut a clause too long for a title: before the last second part of the sentence
+ * that leaves a whole phrase ("… killed a police officer | and a state bomb disposal
+ * technician"), else before the last preposition or relative clause that does ("… captured
+ * 23 piracy suspects | who tried to take …"), else at the limit, backed off to a word that
+ * can end it. A comma is no boundary: it also separates list items, "Wasilla, Alaska" and
+ * "(52-3, 46 KOs)"; the commas that open a clause were cut at already (TRAILING_CLAUSE).
+ */
+function titleCut(words: string[]): number {
+  const opensPart = (k: number): boolean => {
+    const word = words[k].toLowerCase();
+    if (/^[-\u2013\u2014]$/.test(word) || /[;:]$/.test(words[k - 1])) return true;
+    // "and"/"but" open a second part before a verb ("… in a mirror | and got a glimpse"); before
+    // a name or an article they join two things the sentence is about ("Arts and Sciences",
+    // "Japan and the U.S.").
+    if (word === "and" || word === "but") {
+      const next = words[k + 1] ?? "";
+      return /^\p{Ll}/u.test(next) && !STOPWORDS.has(next.toLowerCase());
+    }
+    return CLAUSE_OPENERS.has(word);
+  };
+  const opensPhrase = (k: number): boolean => PREPOSITIONS.has(words[k].toLowerCase()) || RELATIVES.has(words[k].toLowerCase());
+  for (const isBoundary of [opensPart, opensPhrase]) {
+    for (let k = Math.min(TITLE_MAX_WORDS, words.length - 1); k >= TITLE_MIN_WORDS; k--) if (isBoundary(k) && endsWhole(words, k)) return k;
+  }
+  // Else end a phrase: before any function word ("… a police officer | and a state …").
+  for (let k = TITLE_MAX_WORDS; k >= TITLE_MIN_WORDS; k--) if (STOPWORDS.has(words[k].toLowerCase()) && endsWhole(words, k)) return k;
+  let cut = TITLE_MAX_WORDS;
+  while (cut > 4 && STOPWORDS.has(words[cut - 1].toLowerCase())) cut--;
+  return cut;
+}
 
 /** A headline-length clause from the first proper sentence of the lead. */
 export function titleFromLead(paragraphs: Paragraph[]): string | null {
@@ -310,18 +369,7 @@ export function titleFromLead(paragraphs: Paragraph[]): string | null {
   const trailing = TRAILING_CLAUSE.exec(clause);
   if (trailing && wordCount(clause.slice(0, trailing.index)) >= 5) clause = clause.slice(0, trailing.index);
   const words = clause.split(/\s+/);
-  if (words.length > 14) {
-    // Cut before a preposition so the title ends on a whole phrase, never mid-phrase.
-    let cut = 14;
-    for (let k = 14; k >= 6; k--) {
-      if (PREPOSITIONS.has(words[k]?.toLowerCase())) {
-        cut = k;
-        break;
-      }
-    }
-    while (cut > 4 && STOPWORDS.has(words[cut - 1].toLowerCase())) cut--;
-    clause = words.slice(0, cut).join(" ");
-  }
+  if (words.length > TITLE_MAX_WORDS) clause = words.slice(0, titleCut(words)).join(" ");
   clause = clause.replace(/[,;:\s]+$/, "");
   return clause.charAt(0).toUpperCase() + clause.slice(1);
 }
