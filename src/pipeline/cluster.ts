@@ -58,8 +58,13 @@ const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = {
 const NEIGHBOURS = 24;
 /** Strongest terms per article used to look up neighbours. */
 const LOOKUP_TERMS = 30;
-/** Postings longer than this are topic words ("trump", "police"), not story evidence; bounds per-article work. */
-const MAX_POSTING = 400;
+/**
+ * Postings longer than this are topic words ("trump", "police"), not story evidence; bounds
+ * per-article work. The labelled corpora and 2,000 synthetic articles group the same from 150
+ * up; at 10,000 synthetic articles 200 rather than 400 scores fewer topic-word candidates
+ * (corpus-wide build 9.4 → 8.5 s) and merges fewer stories (1,152 → 1,241 of 2,148).
+ */
+const MAX_POSTING = 200;
 /**
  * Candidates per article scored exactly, ranked by the strongest terms they share: about twice
  * the NEIGHBOURS kept, as the kept ones rank near the top (the labelled corpora group the
