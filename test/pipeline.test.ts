@@ -105,6 +105,18 @@ describe("titles made from the lead", () => {
       "Retired boxing champion Carlos Mendez succumbed to complications from pneumonia at a hospital in Miami on Friday night.",
       "Retired boxing champion Carlos Mendez succumbed to complications from pneumonia at a hospital",
     ],
+    [
+      "Smith (who had served as the party's leader since 2015 and twice ran for president) resigned on Monday after a long illness.",
+      "Smith resigned on Monday after a long illness",
+    ],
+    [
+      "Negotiators from both countries opened a fresh round of talks in Beijing and agreed to meet again next month in Geneva.",
+      "Negotiators from both countries opened a fresh round of talks in Beijing",
+    ],
+    [
+      "The company said its \u201Cnew flagship phone will ship to customers in Europe and Asia\u201D before the end of the year.",
+      "The company said its \u201Cnew flagship phone will ship to customers in Europe and Asia\u201D",
+    ],
   ];
   it.each(cases)("%s", (lead, title) => expect(titleFromLead([joinSentences(splitSentences(lead))])).toBe(title));
 });

@@ -303,6 +303,13 @@ const PREPOSITIONS = new Set("on in at for from to with by after over about amid
 const CLAUSE_OPENERS = new Set("when while because although though but and after before since until amid following despite including saying".split(" "));
 /** Words that open a relative clause: often part of what the sentence says ("the man who killed four"), so only as good as a preposition. */
 const RELATIVES = new Set("who whose which".split(" "));
+/** Words that finish a verb rather than open a phrase ("broke | out", "killed | at least"): never a cut. */
+const PARTICLES = new Set("out up down off".split(" "));
+/** Common irregular past tenses: after "and", the start of a second statement ("… in a mirror | and got a glimpse"); before an object, a verb that needs it. */
+const IRREGULAR_PAST = new Set(
+  "got went took made said told left gave came ran set put cut hit shed fled held met won lost sent kept became began saw found brought sold paid led fell rose struck spent built broke wrote drove fought caught threw stood sat".split(" "),
+);
+const AUXILIARIES = new Set("is are was were be been being am".split(" "));
 /** A title holds this many words at most (a long headline's length), and a cut leaves at least TITLE_MIN_WORDS. */
 const TITLE_MAX_WORDS = 14;
 const TITLE_MIN_WORDS = 6;
@@ -310,50 +317,62 @@ const TITLE_MIN_WORDS = 6;
 /**
  * Whether a title may end on `words[0..cut)`: not on a word that needs what follows (an
  * article, a preposition, an auxiliary: the stopwords; an abbreviation like "Gov."), not on a
- * verb left without its object ("are counting", "tried to take"), not inside brackets or quotes.
+ * verb left without its object ("are counting", "tried to take", "killed | at least 36"), not
+ * inside brackets or quotes.
  */
 function endsWhole(words: string[], cut: number): boolean {
   const last = words[cut - 1];
   const bare = last.toLowerCase().replace(/[^\p{L}\p{N}'-]+$/u, "");
+  const next = (words[cut] ?? "").toLowerCase();
   if (STOPWORDS.has(bare) || /\.$/.test(last)) return false;
-  if (/ing$/.test(bare) && bare.length > 5) return false;
+  // A lower-case "-ing" word is mostly a verb ("are counting"); "Beijing" is not.
+  if (/ing$/.test(bare) && bare.length > 5 && /^\p{Ll}/u.test(last)) return false;
   // A verb after "to" ("tried to take"; a plural or a name after it is a destination).
   if (words[cut - 2]?.toLowerCase() === "to" && /^\p{Ll}/u.test(last) && !/s$/.test(bare)) return false;
-  // A participle before "to" or an article opens what the verb needs ("sentenced | to life",
-  // "caused | an estimated $1 million").
-  if (/ed$/.test(bare) && /^(?:to|a|an|the)$/i.test(words[cut] ?? "")) return false;
-  const prefix = words.slice(0, cut).join(" ");
-  const count = (pattern: RegExp): number => prefix.match(pattern)?.length ?? 0;
-  return count(/[([]/g) === count(/[)\]]/g) && count(/["\u201C\u201D]/g) % 2 === 0;
+  // A participle before "to", an article or a pronoun opens what the verb needs ("sentenced |
+  // to life", "caused | an estimated $1 million", "made | her a cult favourite").
+  if ((/ed$/.test(bare) || IRREGULAR_PAST.has(bare)) && /^(?:to|a|an|the|his|her|its|their|him|them)$/.test(next)) return false;
+  if (PARTICLES.has(next) || (next === "at" && /^(?:least|most)$/i.test(words[cut + 1] ?? ""))) return false;
+  const prefix = words.slice(0, cut);
+  const joined = prefix.join(" ");
+  const count = (pattern: RegExp): number => joined.match(pattern)?.length ?? 0;
+  // Single quotes open at a word's start and close at its end (an apostrophe is inside a word);
+  // one the sentence never closes is a stray mark, not a quotation to stay out of.
+  const closesQuote = (w: string): boolean => /['\u2019][)\]"\u201D.,;:!?]*$/.test(w);
+  const quoteOpens = prefix.filter((w) => /^[(["\u201C]*['\u2018]/.test(w)).length;
+  const openQuote = quoteOpens > prefix.filter(closesQuote).length && words.slice(cut).some(closesQuote);
+  return count(/[([]/g) === count(/[)\]]/g) && count(/["\u201C\u201D]/g) % 2 === 0 && !openQuote;
 }
 
 /**
  * Where to cut a clause too long for a title: before the last second part of the sentence
- * that leaves a whole phrase ("… killed a police officer | and a state bomb disposal
- * technician"), else before the last preposition or relative clause that does ("… captured
- * 23 piracy suspects | who tried to take …"), else at the limit, backed off to a word that
- * can end it. A comma is no boundary: it also separates list items, "Wasilla, Alaska" and
+ * that leaves a whole phrase ("… in a mirror | and got a glimpse", "… destroyed | after a fire
+ * broke out"), else before the last preposition or relative clause that does ("… captured 23
+ * piracy suspects | who tried to take …"), else before the last function word that does, else
+ * at the limit. A comma is no boundary: it also separates list items, "Wasilla, Alaska" and
  * "(52-3, 46 KOs)"; the commas that open a clause were cut at already (TRAILING_CLAUSE).
  */
 function titleCut(words: string[]): number {
   const opensPart = (k: number): boolean => {
     const word = words[k].toLowerCase();
     if (/^[-\u2013\u2014]$/.test(word) || /[;:]$/.test(words[k - 1])) return true;
-    // "and"/"but" open a second part before a verb ("… in a mirror | and got a glimpse"); before
-    // a name or an article they join two things the sentence is about ("Arts and Sciences",
-    // "Japan and the U.S.").
+    // "and"/"but" open a second part before a verb; before a noun they join two things the
+    // sentence is about ("Arts and Sciences", "Japan and the U.S.", "food and energy prices").
     if (word === "and" || word === "but") {
-      const next = words[k + 1] ?? "";
-      return /^\p{Ll}/u.test(next) && !STOPWORDS.has(next.toLowerCase());
+      const next = (words[k + 1] ?? "").toLowerCase().replace(/[^\p{L}]+$/u, "");
+      return /^\p{Ll}/u.test(words[k + 1] ?? "") && (/(?:ed|ing)$/.test(next) || IRREGULAR_PAST.has(next));
     }
     return CLAUSE_OPENERS.has(word);
   };
   const opensPhrase = (k: number): boolean => PREPOSITIONS.has(words[k].toLowerCase()) || RELATIVES.has(words[k].toLowerCase());
-  for (const isBoundary of [opensPart, opensPhrase]) {
+  // Else end a phrase before a function word ("… a police officer | and a state bomb …").
+  const opensAnything = (k: number): boolean => STOPWORDS.has(words[k].toLowerCase());
+  for (const isBoundary of [opensPart, opensPhrase, opensAnything]) {
     for (let k = Math.min(TITLE_MAX_WORDS, words.length - 1); k >= TITLE_MIN_WORDS; k--) if (isBoundary(k) && endsWhole(words, k)) return k;
   }
-  // Else end a phrase: before any function word ("… a police officer | and a state …").
-  for (let k = TITLE_MAX_WORDS; k >= TITLE_MIN_WORDS; k--) if (STOPWORDS.has(words[k].toLowerCase()) && endsWhole(words, k)) return k;
+  for (let k = TITLE_MAX_WORDS; k >= TITLE_MIN_WORDS; k--) if (endsWhole(words, k)) return k;
+  // A quotation that runs past the limit: a few words more, to its end, rather than half of it.
+  for (let k = TITLE_MAX_WORDS + 1; k < Math.min(TITLE_MAX_WORDS + 5, words.length); k++) if (endsWhole(words, k)) return k;
   let cut = TITLE_MAX_WORDS;
   while (cut > 4 && STOPWORDS.has(words[cut - 1].toLowerCase())) cut--;
   return cut;
@@ -368,6 +387,8 @@ export function titleFromLead(paragraphs: Paragraph[]): string | null {
   if (leading && wordCount(clause.slice(leading[0].length)) >= 6) clause = clause.slice(leading[0].length);
   const trailing = TRAILING_CLAUSE.exec(clause);
   if (trailing && wordCount(clause.slice(0, trailing.index)) >= 5) clause = clause.slice(0, trailing.index);
+  // An aside in brackets ("Klitschko (52-3, 46 KOs) stopped …") is the first thing a long title can lose.
+  if (wordCount(clause) > TITLE_MAX_WORDS) clause = clause.replace(/\s*\([^()]*\)|\s*\[[^[\]]*\]/g, "");
   const words = clause.split(/\s+/);
   if (words.length > TITLE_MAX_WORDS) clause = words.slice(0, titleCut(words)).join(" ");
   clause = clause.replace(/[,;:\s]+$/, "");
