@@ -309,10 +309,13 @@ const PARTICLES = new Set("out up down off".split(" "));
 const IRREGULAR_PAST = new Set(
   "got went took made said told left gave came ran set put cut hit shed fled held met won lost sent kept became began saw found brought sold paid led fell rose struck spent built broke wrote drove fought caught threw stood sat".split(" "),
 );
-const AUXILIARIES = new Set("is are was were be been being am".split(" "));
 /** A title holds this many words at most (a long headline's length), and a cut leaves at least TITLE_MIN_WORDS. */
 const TITLE_MAX_WORDS = 14;
 const TITLE_MIN_WORDS = 6;
+
+const startsLower = (word: string): boolean => /^\p{Ll}/u.test(word);
+/** A word lower-cased, without the punctuation after it. */
+const bareWord = (word: string): string => word.toLowerCase().replace(/[^\p{L}\p{N}'-]+$/u, "");
 
 /**
  * Whether a title may end on `words[0..cut)`: not on a word that needs what follows (an
@@ -322,13 +325,13 @@ const TITLE_MIN_WORDS = 6;
  */
 function endsWhole(words: string[], cut: number): boolean {
   const last = words[cut - 1];
-  const bare = last.toLowerCase().replace(/[^\p{L}\p{N}'-]+$/u, "");
+  const bare = bareWord(last);
   const next = (words[cut] ?? "").toLowerCase();
   if (STOPWORDS.has(bare) || /\.$/.test(last)) return false;
   // A lower-case "-ing" word is mostly a verb ("are counting"); "Beijing" is not.
-  if (/ing$/.test(bare) && bare.length > 5 && /^\p{Ll}/u.test(last)) return false;
+  if (/ing$/.test(bare) && bare.length > 5 && startsLower(last)) return false;
   // A verb after "to" ("tried to take"; a plural or a name after it is a destination).
-  if (words[cut - 2]?.toLowerCase() === "to" && /^\p{Ll}/u.test(last) && !/s$/.test(bare)) return false;
+  if (words[cut - 2]?.toLowerCase() === "to" && startsLower(last) && !/s$/.test(bare)) return false;
   // A participle before "to", an article or a pronoun opens what the verb needs ("sentenced |
   // to life", "caused | an estimated $1 million", "made | her a cult favourite").
   if ((/ed$/.test(bare) || IRREGULAR_PAST.has(bare)) && /^(?:to|a|an|the|his|her|its|their|him|them)$/.test(next)) return false;
@@ -359,18 +362,17 @@ function titleCut(words: string[]): number {
     // "and"/"but" open a second part before a verb; before a noun they join two things the
     // sentence is about ("Arts and Sciences", "Japan and the U.S.", "food and energy prices").
     if (word === "and" || word === "but") {
-      const next = (words[k + 1] ?? "").toLowerCase().replace(/[^\p{L}]+$/u, "");
-      return /^\p{Ll}/u.test(words[k + 1] ?? "") && (/(?:ed|ing)$/.test(next) || IRREGULAR_PAST.has(next));
+      const next = words[k + 1] ?? "";
+      return startsLower(next) && (/(?:ed|ing)$/.test(bareWord(next)) || IRREGULAR_PAST.has(bareWord(next)));
     }
     return CLAUSE_OPENERS.has(word);
   };
   const opensPhrase = (k: number): boolean => PREPOSITIONS.has(words[k].toLowerCase()) || RELATIVES.has(words[k].toLowerCase());
-  // Else end a phrase before a function word ("… a police officer | and a state bomb …").
-  const opensAnything = (k: number): boolean => STOPWORDS.has(words[k].toLowerCase());
-  for (const isBoundary of [opensPart, opensPhrase, opensAnything]) {
+  // Else end a phrase before a function word ("… a police officer | and a state bomb …"), else anywhere it ends whole.
+  const opensFunctionWord = (k: number): boolean => STOPWORDS.has(words[k].toLowerCase());
+  for (const isBoundary of [opensPart, opensPhrase, opensFunctionWord, () => true]) {
     for (let k = Math.min(TITLE_MAX_WORDS, words.length - 1); k >= TITLE_MIN_WORDS; k--) if (isBoundary(k) && endsWhole(words, k)) return k;
   }
-  for (let k = TITLE_MAX_WORDS; k >= TITLE_MIN_WORDS; k--) if (endsWhole(words, k)) return k;
   // A quotation that runs past the limit: a few words more, to its end, rather than half of it.
   for (let k = TITLE_MAX_WORDS + 1; k < Math.min(TITLE_MAX_WORDS + 5, words.length); k++) if (endsWhole(words, k)) return k;
   let cut = TITLE_MAX_WORDS;
