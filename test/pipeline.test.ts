@@ -76,6 +76,17 @@ describe("sentence splitting on news text", () => {
     ["Japan, U.S. eye security talks in Tokyo", ["Japan, U.S. eye security talks in Tokyo"]],
     ["Did they agree? Officials would not say.", ["Did they agree?", "Officials would not say."]],
     ["It closed at 5 p.m. on Friday after the storm.", ["It closed at 5 p.m. on Friday after the storm."]],
+    // A headline pasted in front of its lead, and a page that lost a full stop.
+    [
+      "Quake shakes southern Iran, damages buildings An earthquake with a magnitude of 5.6 shook Qeshm.",
+      ["Quake shakes southern Iran, damages buildings", "An earthquake with a magnitude of 5.6 shook Qeshm."],
+    ],
+    ["She entered rehab for undisclosed reasons The actress, 33, left on Friday.", ["She entered rehab for undisclosed reasons", "The actress, 33, left on Friday."]],
+    // Capitals that name things rather than start sentences.
+    ["A quake centered near The Geysers shook Cobb.", ["A quake centered near The Geysers shook Cobb."]],
+    ["Vitamin A deficiency is rare among the A list.", ["Vitamin A deficiency is rare among the A list."]],
+    ["The Big Ten schools agreed on Monday.", ["The Big Ten schools agreed on Monday."]],
+    ["Trump Combines Two of His Favorite Promises", ["Trump Combines Two of His Favorite Promises"]],
   ];
   it.each(cases)("%s", (input, sentences) => expect(splitSentences(input)).toEqual(sentences));
 });

@@ -452,12 +452,59 @@ export function splitSentences(paragraph: string): string[] {
     const end = match.index + match[1].length + match[2].length;
     if (match[1] === "." && !match[2] && !isSentenceEnd(text, match.index)) continue;
     const sentence = text.slice(start, end).trim();
-    if (sentence) sentences.push(sentence);
+    if (sentence) pushUnglued(sentence, sentences);
     start = match.index + match[0].length;
   }
   const rest = text.slice(start).trim();
-  if (rest) sentences.push(rest);
+  if (rest) pushUnglued(rest, sentences);
   return sentences;
+}
+
+// A capitalized article or number word between a word and a lower-case word: "… arrested in
+// Canada The leader of …", "… for undisclosed reasons The actress, 33, …". Group 1 is the word
+// before, 2 the capitalized one, 3 the word after.
+const GLUED_START = /(?<![\p{L}\p{N}'’.-])([\p{L}\p{N}][\p{L}\p{N}'’]*) (The|An|A|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten) (\p{Ll}[\p{L}'’-]*)/gu;
+const MAYBE_GLUED = / (?:The|An?|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten) [^\sA-Z0-9]/;
+const HEADLINE_WORD = /[\p{L}][\p{L}'’-]{3,}/gu;
+
+/**
+ * Push a sentence, cut where a headline was pasted in front of its lead without a full stop,
+ * or where a page lost one. Mid-sentence "The" and "An" are capitalized only in names, which
+ * follow a function word ("near The Geysers") or go on in capitals ("named The Guardian's");
+ * "A" and number words also name things after a capitalized word ("Vitamin A deficiency",
+ * "Big Ten schools"), so they start a sentence only after a lower-case word. Headline Case
+ * capitalizes every word, so there capitals say nothing.
+ */
+function pushUnglued(sentence: string, out: string[]): void {
+  // Few sentences have such a capital at all; a plain regex finds them much faster.
+  if (!MAYBE_GLUED.test(sentence)) return void out.push(sentence);
+  GLUED_START.lastIndex = 0;
+  let start = 0;
+  let headline: boolean | undefined;
+  let match: RegExpExecArray | null;
+  while ((match = GLUED_START.exec(sentence)) !== null) {
+    const [, before, starter, after] = match;
+    const cut = match.index + before.length;
+    GLUED_START.lastIndex = cut + 1;
+    if (STOPWORDS.has(before.toLowerCase()) || STOPWORDS.has(after)) continue;
+    if (starter !== "The" && starter !== "An" && !/^\p{Ll}/u.test(before)) continue;
+    headline ??= isHeadlineCase(sentence);
+    if (headline) return void out.push(sentence);
+    out.push(sentence.slice(start, cut));
+    start = cut + 1;
+  }
+  out.push(start === 0 ? sentence : sentence.slice(start));
+}
+
+/** Most longer words capitalized: "Trump Combines Two of His Favorite Empty Promises". */
+function isHeadlineCase(text: string): boolean {
+  let words = 0;
+  let capitalized = 0;
+  for (const [word] of text.matchAll(HEADLINE_WORD)) {
+    words++;
+    if (/^\p{Lu}/u.test(word)) capitalized++;
+  }
+  return words >= 3 && capitalized / words >= 0.6;
 }
 
 // The word after a period: optional opening quote or bracket, then letters.
