@@ -8,9 +8,15 @@ import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
 
 export function clean(article: IngestedArticle): CleanArticle {
   const numbers = new TermNumbers();
-  const analyzed = dropFurniture(article.paragraphs).map((text) => analyzeParagraph(text, splitSentences(text), numbers));
+  const body = dropFurniture(article.paragraphs).map((text) => ({ text, sentences: splitSentences(text) }));
+  let headline = article.headline && !isCaption(article.headline) ? article.headline : null;
+  if (headline === null && body.length > 0 && isPastedHeadline(body[0].sentences)) {
+    headline = body[0].sentences[0];
+    const rest = body[0].sentences.slice(1);
+    body[0] = { text: rest.join(" "), sentences: rest };
+  }
+  const analyzed = body.map(({ text, sentences }) => analyzeParagraph(text, sentences, numbers));
   let paragraphs = dropRepeatedSentences(dropRepeatedParagraphs(analyzed, numbers), numbers);
-  const headline = article.headline && !isCaption(article.headline) ? article.headline : null;
   // A headline-only page (a video page, a brief) is still a report of its event.
   if (article.paragraphs.length === 0 && headline) paragraphs = [pageParagraph([headline])];
   const title = headline ?? titleFromLead(paragraphs) ?? article.path.replace(/^.*\//, "").replace(/\.\w+$/, "");
@@ -25,6 +31,18 @@ export function clean(article: IngestedArticle): CleanArticle {
     titleFromLead: headline === null,
     paragraphs,
   };
+}
+
+/**
+ * A page that lost the line break after its headline: the first sentence of the body ends
+ * without a full stop although more of its paragraph follows, which only a headline pasted in
+ * front of the lead does (splitSentences cuts there), and it is headline-sized.
+ */
+function isPastedHeadline(sentences: string[]): boolean {
+  const first = sentences[0];
+  if (sentences.length < 2 || /[.!?]["'\u201D\u2019)\]]*$/.test(first)) return false;
+  const words = wordCountUpTo(first, 21);
+  return words >= 3 && words <= 20 && !isDateline(first) && !isCaption(first);
 }
 
 // A list line: short and not a sentence (rankings, related-link titles, bullets).
