@@ -268,7 +268,8 @@ function report(r: CorpusResult): string {
     const d = r.duplicates;
     lines.push(
       `duplicates copy recall ${f3(d.copyRecall)} (${d.found}/${d.pairs})` +
-        `  false-duplicate rate ${f3(d.falseDuplicateRate)} (${d.falseFlags}/${d.scored})`,
+        `  false-duplicate rate ${f3(d.falseDuplicateRate)} (${d.falseFlags}/${d.scored})` +
+        `  original kept ${d.rightWay}/${d.found}`,
     );
   }
   lines.push(`build      ${r.buildSeconds.toFixed(2)} s wall (digest CLI, incl. tsx startup)`);

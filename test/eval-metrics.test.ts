@@ -207,6 +207,7 @@ describe("duplicate metrics", () => {
     // Recall: 2 of 3 pairs. False: c3, y -> 2 of 8 = 0.25.
     expect(d.pairs).toBe(3);
     expect(d.found).toBe(2);
+    expect(d.rightWay).toBe(1); // c1 -> o1; o2 -> c2 is found the wrong way round
     expect(d.copyRecall).toBeCloseTo(2 / 3, 12);
     expect(d.scored).toBe(8);
     expect(d.falseFlags).toBe(2);

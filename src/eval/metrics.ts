@@ -292,6 +292,11 @@ export interface DuplicateScores {
   found: number;
   /** found / pairs (1 when there are no gold pairs: nothing to miss). */
   copyRecall: number;
+  /**
+   * Found pairs flagged the right way round (the copy `duplicateOf` its original). Recall does
+   * not judge direction, but a reader does: the original is what titles and summaries quote.
+   */
+  rightWay: number;
   /** Articles scored (the denominator of the false-duplicate rate). */
   scored: number;
   /** Scored articles flagged as a duplicate of anything but their gold partner. */
@@ -308,8 +313,9 @@ export interface DuplicateScores {
  * taken over (normally every labelled article); it defaults to the keys of `predicted`.
  *
  * A pair counts as found when either side points at the other: which of two near-equal
- * texts is "the original" is often not knowable from the texts, so direction is not
- * judged. Strict otherwise: two articles both pointing at a third does not count.
+ * texts is "the original" is often not knowable from the texts, so recall does not judge
+ * direction; `rightWay` counts the found pairs that point the gold way. Strict otherwise: two
+ * articles both pointing at a third does not count.
  */
 export function duplicateMetrics(
   predicted: Assignment<string, string | null | undefined>,
@@ -327,9 +333,11 @@ export function duplicateMetrics(
     s.add(b);
   };
   let found = 0;
+  let rightWay = 0;
   for (const [copy, original] of goldMap) {
     link(copy, original);
     link(original, copy);
+    if (pred.get(copy) === original) rightWay++;
     if (pred.get(copy) === original || pred.get(original) === copy) found++;
   }
 
@@ -346,6 +354,7 @@ export function duplicateMetrics(
     pairs: pairCount,
     found,
     copyRecall: pairCount === 0 ? 1 : found / pairCount,
+    rightWay,
     scored: items.size,
     falseFlags,
     falseDuplicateRate: items.size === 0 ? 0 : falseFlags / items.size,
