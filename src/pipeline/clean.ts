@@ -3,7 +3,7 @@
 // the headline when there is one, else a short clause made from the lead.
 import { appendTo, grown, transpose } from "./collections";
 import { copyrightHolder, isCaption, isDateline, isPunctuationOnly, isSectionMarker, isSocialLine } from "./signals";
-import { contentTerms, contentTermsAndKeyHash, detached, letterDigitKey, splitSentences, STOPWORDS, wordCount, wordCountUpTo } from "./text";
+import { contentTerms, contentTermsAndKeyHash, detached, endsWithStop, letterDigitKey, splitSentences, startsLower, STOPWORDS, wordCount, wordCountUpTo } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
 
 export function clean(article: IngestedArticle): CleanArticle {
@@ -40,7 +40,7 @@ export function clean(article: IngestedArticle): CleanArticle {
  */
 function isPastedHeadline(sentences: string[]): boolean {
   const first = sentences[0];
-  if (sentences.length < 2 || /[.!?]["'\u201D\u2019)\]]*$/.test(first)) return false;
+  if (sentences.length < 2 || endsWithStop(first)) return false;
   const words = wordCountUpTo(first, 21);
   return words >= 3 && words <= 20 && !isDateline(first) && !isCaption(first);
 }
@@ -331,7 +331,6 @@ const IRREGULAR_PAST = new Set(
 const TITLE_MAX_WORDS = 14;
 const TITLE_MIN_WORDS = 6;
 
-const startsLower = (word: string): boolean => /^\p{Ll}/u.test(word);
 /** A word lower-cased, without the punctuation after it. */
 const bareWord = (word: string): string => word.toLowerCase().replace(/[^\p{L}\p{N}'-]+$/u, "");
 

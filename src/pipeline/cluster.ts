@@ -6,7 +6,7 @@
 // numbers read here). Candidate neighbours come from an inverted index (never all pairs);
 // stories are formed by average-linkage agglomeration over that sparse graph, so a group
 // only grows when most of its members agree. Copies follow their original.
-import { STOPWORDS, contentTerms, isLetter, isLetterOrDigit, isSpaceCode, isUpperLetter, normalizeText, stem } from "./text";
+import { STOPWORDS, contentTerms, isHeadlineCase, isLetterOrDigit, isSpaceCode, isUpperLetter, normalizeText, stem } from "./text";
 import type { DedupedArticle } from "./types";
 import { appendTo, grown, transpose } from "./collections";
 import { isCalendarName } from "./dates";
@@ -99,25 +99,6 @@ class WordBounds {
   }
 }
 const sentenceWords = new WordBounds();
-
-/**
- * True for Headline Case ("Speculation Over Kim's Health Is Fueled by Secrecy"), over the
- * words sentenceWords last read: there every word is capitalized, so capitals do not mark names.
- */
-function isHeadlineCase(text: string): boolean {
-  let long = 0;
-  let capitalized = 0;
-  for (let w = 0; w < sentenceWords.count; w++) {
-    const start = sentenceWords.starts[w];
-    if (sentenceWords.ends[w] - start < 4) continue;
-    // The first code point, as /^\p{L}/u and /^\p{Lu}/u would read the word: ASCII by code.
-    const first = text.codePointAt(start)!;
-    if (!isLetter(first)) continue;
-    long++;
-    if (isUpperLetter(first)) capitalized++;
-  }
-  return long >= 3 && capitalized / long >= 0.6;
-}
 
 /** Where entityTerms cuts sentences: after end punctuation, and at line breaks. */
 const SENTENCE_BREAK = /(?<=[.!?])\s+|\n+/;

@@ -434,6 +434,7 @@ const SENTENCE_STARTERS = new Set(
 // whitespace, and an upper-case letter, digit or opening quote. Global, so exec() walks the
 // text from lastIndex; splitSentences resets it before each use.
 const SENTENCE_BOUNDARY = /([.!?]+)(["'\u201D\u2019)\]]*)\s+(?=["'\u201C\u2018(\[]?[\p{Lu}\p{N}])/gu;
+const SENTENCE_STOP = /[.!?]["'\u201D\u2019)\]]*$/;
 
 /**
  * Split a paragraph into sentences. Paragraph breaks are always sentence breaks (headlines
@@ -465,7 +466,6 @@ export function splitSentences(paragraph: string): string[] {
 // before, 2 the capitalized one, 3 the word after.
 const GLUED_START = /(?<![\p{L}\p{N}'’.-])([\p{L}\p{N}][\p{L}\p{N}'’]*) (The|An|A|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten) (\p{Ll}[\p{L}'’-]*)/gu;
 const MAYBE_GLUED = / (?:The|An?|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten) [^\sA-Z0-9]/;
-const HEADLINE_WORD = /[\p{L}][\p{L}'’-]{3,}/gu;
 
 /**
  * Push a sentence, cut where a headline was pasted in front of its lead without a full stop,
@@ -487,7 +487,7 @@ function pushUnglued(sentence: string, out: string[]): void {
     const cut = match.index + before.length;
     GLUED_START.lastIndex = cut + 1;
     if (STOPWORDS.has(before.toLowerCase()) || STOPWORDS.has(after)) continue;
-    if (starter !== "The" && starter !== "An" && !/^\p{Ll}/u.test(before)) continue;
+    if (starter !== "The" && starter !== "An" && !startsLower(before)) continue;
     headline ??= isHeadlineCase(sentence);
     if (headline) return void out.push(sentence);
     out.push(sentence.slice(start, cut));
@@ -496,15 +496,39 @@ function pushUnglued(sentence: string, out: string[]): void {
   out.push(start === 0 ? sentence : sentence.slice(start));
 }
 
-/** Most longer words capitalized: "Trump Combines Two of His Favorite Empty Promises". */
-function isHeadlineCase(text: string): boolean {
-  let words = 0;
+/**
+ * Headline Case ("Speculation Over Kim's Health Is Fueled by Secrecy"): most words of four or
+ * more characters (cut at whitespace) that start with a letter start with a capital, so there
+ * capitals mark neither names nor sentence starts.
+ */
+export function isHeadlineCase(text: string): boolean {
+  let long = 0;
   let capitalized = 0;
-  for (const [word] of text.matchAll(HEADLINE_WORD)) {
-    words++;
-    if (/^\p{Lu}/u.test(word)) capitalized++;
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && !isSpaceCode(text.charCodeAt(i))) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start >= 4) {
+      // The first code point, as /^\p{L}/u and /^\p{Lu}/u would read the word: ASCII by code.
+      const first = text.codePointAt(start)!;
+      if (isLetter(first)) {
+        long++;
+        if (isUpperLetter(first)) capitalized++;
+      }
+    }
+    start = -1;
   }
-  return words >= 3 && capitalized / words >= 0.6;
+  return long >= 3 && capitalized / long >= 0.6;
+}
+
+/** Starts with a lower-case letter. */
+export const startsLower = (word: string): boolean => /^\p{Ll}/u.test(word);
+
+/** Ends as splitSentences ends a sentence: terminal punctuation, then closing quotes or brackets. */
+export function endsWithStop(sentence: string): boolean {
+  return SENTENCE_STOP.test(sentence);
 }
 
 // The word after a period: optional opening quote or bracket, then letters.
