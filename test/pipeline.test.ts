@@ -32,7 +32,7 @@ describe("ingest + clean fixtures", () => {
 const storyInputs = import.meta.glob("./fixtures/stories/*/*.{txt,md}", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
 const storyExpectations = import.meta.glob("./fixtures/stories/*/expected.json", { import: "default", eager: true }) as Record<
   string,
-  { stories: string[][]; duplicates: Record<string, string> }
+  { stories: string[][]; duplicates: Record<string, string>; titles?: string[]; headlines?: Record<string, string | null> }
 >;
 
 describe("story fixtures", () => {
@@ -53,11 +53,19 @@ describe("story fixtures", () => {
         fingerprint: folder,
       });
       const pathOf = new Map(digest.stories.flatMap((story) => story.articles.map((a) => [a.id, a.path])));
-      const stories = digest.stories.map((story) => story.articles.map((a) => a.path).sort()).sort((x, y) => (x[0] < y[0] ? -1 : 1));
+      const byFirstPath = digest.stories
+        .map((story) => ({ story, paths: story.articles.map((a) => a.path).sort() }))
+        .sort((x, y) => (x.paths[0] < y.paths[0] ? -1 : 1));
+      const stories = byFirstPath.map(({ paths }) => paths);
       const duplicates = Object.fromEntries(
         digest.stories.flatMap((story) => story.articles.filter((a) => a.duplicateOf).map((a) => [a.path, pathOf.get(a.duplicateOf!)])),
       );
       expect({ stories, duplicates }).toEqual({ stories: want.stories, duplicates: want.duplicates });
+      if (want.titles) expect(byFirstPath.map(({ story }) => story.title)).toEqual(want.titles);
+      if (want.headlines) {
+        const headlines = Object.fromEntries(digest.stories.flatMap((story) => story.articles.map((a) => [a.path, a.headline])));
+        expect(headlines).toEqual(want.headlines);
+      }
     });
   }
 });

@@ -8,7 +8,7 @@ import { dedupe } from "./dedupe";
 import { RejectedFileError, ingest, isArticlePath } from "./ingest";
 import { summarize } from "./summarize";
 import { bodyTermIds, originalIndexes, termStats, type TermStats } from "./terms";
-import { contentTerms, hash64 } from "./text";
+import { contentTerms, hash64, splitSentences } from "./text";
 import type { CleanArticle, CorpusFile, DedupedArticle, Digest, DigestMeta, FileAnalysis, Rejection, Story } from "./types";
 
 export interface BuildOptions {
@@ -26,7 +26,7 @@ export interface BuildOptions {
  * Version of what `analyzeFile` produces. Stored analyses (the Worker's article index) from
  * another version are ignored and redone, so bump it whenever ingest or clean output changes.
  */
-export const ANALYSIS_VERSION = 4;
+export const ANALYSIS_VERSION = 5;
 
 /**
  * The per-file half of the pipeline: ingest and clean one file, or say why it was rejected.
@@ -161,12 +161,15 @@ function makeStory(members: DedupedArticle[], stats: TermStats): Story {
  * most, among the originals (a copy's headline is its original's, or a spun version of it).
  * Each headline is judged only by the other sources (leave one out), so a long article cannot
  * vote for its own headline, and a spun headline's swapped synonyms find no support
- * elsewhere. Lead-made titles only when no source printed a headline.
+ * elsewhere. Lead-made titles only when no source printed a headline; two-sentence headlines
+ * only when no source printed a one-sentence one.
  */
 function storyTitle(articles: DedupedArticle[], stats: TermStats): string {
   const originals = originalIndexes(articles).map((i) => articles[i]);
   const headlined = originals.filter((a) => !a.titleFromLead);
-  const choices = headlined.length ? headlined : originals;
+  // A headline in two sentences ("X did Y. Z shot them down.") teases; one sentence states.
+  const stated = headlined.filter((a) => splitSentences(a.title).length === 1);
+  const choices = stated.length ? stated : headlined.length ? headlined : originals;
   if (choices.length === 1 || originals.length === 1) return choices[0].title;
   // Terms as termStats's ids (its reading of each original's body is reused, not redone);
   // words no original's body uses get negative ids.

@@ -13,6 +13,7 @@ import {
   isSectionMarker,
   isSocialLine,
   looksLikeHeadline,
+  looksLikeHeadlineOfSentences,
 } from "./signals";
 import type { CorpusFile, IngestedArticle } from "./types";
 import { hash64, wordCount, wordCountUpTo } from "./text";
@@ -55,8 +56,10 @@ export function decodeFile(file: CorpusFile): string {
   } catch {
     throw new RejectedFileError("not valid UTF-8 text", "encoding");
   }
-  // Strip C0/C1 controls other than tab and newlines: they are never meant as text.
-  text = text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g, "");
+  // Strip C0/C1 controls other than tab and newlines: they are never meant as text. So are
+  // soft hyphens, zero-width spaces and word joiners: invisible, they still split a word
+  // ("Obama\u00ADcare") or hide a headline's first letter. (ZWJ/ZWNJ stay: they shape scripts and emoji.)
+  text = text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u200B\u2060\uFEFF\uFFFE\uFFFF]/g, "");
   text = text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "");
   if (!text.trim()) throw new RejectedFileError("empty file: no text", "empty");
   return text;
@@ -80,7 +83,7 @@ export function ingest(file: CorpusFile): IngestedArticle {
   };
   const { fields, body } = markdown ? splitFrontMatter(text) : { fields: {}, body: text };
   const blocks = markdown ? markdownBlocks(body) : textBlocks(body);
-  const article = readHeader(base, blocks);
+  const article = readHeader(base, blocks, Boolean(fields.title));
   applyFrontMatter(article, fields);
   if (article.paragraphs.length === 0 && !article.headline) throw new RejectedFileError("no article text found");
   return article;
@@ -88,7 +91,7 @@ export function ingest(file: CorpusFile): IngestedArticle {
 
 /** Front matter (`---` YAML-style `key: value` lines) always wins over what the text says. */
 function splitFrontMatter(text: string): { fields: Record<string, string>; body: string } {
-  const match = /^\uFEFF?---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(text);
+  const match = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(text);
   if (!match) return { fields: {}, body: text };
   const fields: Record<string, string> = {};
   for (const line of match[1].split("\n")) {
@@ -222,9 +225,10 @@ function cleanLine(line: string): string {
 /**
  * Read the header: URL lines, datelines and the headline at the top, in whatever order the
  * page printed them; then datelines in the first body paragraphs and one inline at the start
- * of the lead ("TOKYO –"). Everything else is body.
+ * of the lead ("TOKYO –"). Everything else is body. A headline in sentences is only sought
+ * when front matter gave no title: there the first paragraph is the lead.
  */
-function readHeader(article: IngestedArticle, blocks: Block[]): IngestedArticle {
+function readHeader(article: IngestedArticle, blocks: Block[], titled: boolean): IngestedArticle {
   const lines: { text: string; block: number; heading?: number }[] = [];
   blocks.forEach((block, index) => block.lines.forEach((text) => lines.push({ text, block: index, heading: block.heading })));
 
@@ -240,7 +244,7 @@ function readHeader(article: IngestedArticle, blocks: Block[]): IngestedArticle 
       takeDateline(article, text);
     } else if (isCaption(text) || isPunctuationOnly(text) || isSectionMarker(text) || isSocialLine(text)) {
       // page furniture above the headline
-    } else if (!article.headline && (heading !== undefined || looksLikeHeadline(text))) {
+    } else if (!article.headline && (heading !== undefined || looksLikeHeadline(text) || (!titled && cursor === firstText(lines) && standsAlone(blocks, lines, cursor) && looksLikeHeadlineOfSentences(text)))) {
       article.headline = text;
     } else if (firstBlockIsHeader && article.headline) {
       deck.push(text);
@@ -305,3 +309,13 @@ function titleCaseAgency(name: string): string {
     : trimmed;
 }
 
+
+/** The first header line that is text, not a URL or a dateline. */
+function firstText(lines: { text: string }[]): number {
+  return lines.findIndex(({ text }) => !/^https?:\/\/\S+$/i.test(text) && !isDateline(text));
+}
+
+/** A line that is its own block, with more text after it: a headline's place, not a lead's. */
+function standsAlone(blocks: Block[], lines: { block: number }[], index: number): boolean {
+  return blocks[lines[index].block].lines.length === 1 && index + 1 < lines.length;
+}

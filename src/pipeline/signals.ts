@@ -2,7 +2,7 @@
 // (navigation, rankings, social links, credits, datelines). Ingest uses them to find the
 // header; clean uses them to drop boilerplate. No rule names a particular site.
 import { containsDate } from "./dates";
-import { wordCountUpTo } from "./text";
+import { endsWithStop, isHeadlineCase, splitSentences, wordCountUpTo } from "./text";
 
 const MARKER =
   /^(?:[-–—•*|:#"'\s]*)(?:["'][^"']{1,30}["']\s*)?(?:related(?:\s+(?:posts?|articles?|stories|news|content|coverage|links?|topics?|reading|videos?))?|popular(?:\s+(?:articles?|stories|posts?|now|news))?|most\s+(?:read|popular|viewed|shared|emailed|commented|recent)|trending(?:\s+now)?|recommended(?:\s+for\s+you)?|read\s+(?:more|also|next|this)|also\s+read|see\s+also|more\s+(?:from|on|stories|news|like\s+this)|you\s+(?:may|might)\s+(?:also\s+)?like|don'?t\s+miss|editor'?s\s+picks?|top\s+stories|latest\s+(?:news|stories|posts)|follow\s+us|share\s+(?:this|on)|sign\s+up|subscribe|newsletter|advertisement|sponsored(?:\s+content)?|comments?|leave\s+a\s+(?:comment|reply)|tags?|filed\s+under|categories|click\s+here|(?:[\w.&'-]+\s+){0,3}(?:access\s+)?ranking)\b/i;
@@ -90,6 +90,23 @@ export function looksLikeHeadline(line: string): boolean {
   if (!/^["'\u201C\u2018(]?[\p{Lu}\p{N}]/u.test(text)) return false;
   if (/[.,;:]$/.test(text) && !/\b(?:U\.S|U\.K|Jr|Inc|Co)\.$/.test(text)) return false;
   return !/^https?:\/\//i.test(text);
+}
+
+/**
+ * A headline written with full stops, alone on the page's first line: two or three short
+ * sentences ("Senate Democrats pushed a vote. McConnell shot them down."), or all in Headline
+ * Case. A lead is one longer sentence, or attributed sentences; a headline pasted in
+ * front of its lead leaves a sentence without a stop (clean takes those apart); a line in
+ * capitals is no Headline Case.
+ */
+export function looksLikeHeadlineOfSentences(line: string): boolean {
+  const text = line.trim();
+  if (wordCountUpTo(text, 31) > 30 || !/^["'\u201C\u2018(]?[\p{Lu}\p{N}]/u.test(text)) return false;
+  const sentences = splitSentences(text);
+  // "…, firefighters said.": a lead's attribution (headlines say "says").
+  if (!sentences.every(endsWithStop) || /\b(?:said|told)\b/i.test(text)) return false;
+  if (/\p{Ll}/u.test(text) && isHeadlineCase(text, 0.9)) return true;
+  return sentences.length >= 2 && sentences.length <= 3 && sentences.every((sentence) => wordCountUpTo(sentence, 13) <= 12);
 }
 
 /** Leading dateline inside the first paragraph: "TOKYO –", "WASHINGTON (AP) —", "Mar 4, 2009". */

@@ -499,9 +499,9 @@ function pushUnglued(sentence: string, out: string[]): void {
 /**
  * Headline Case ("Speculation Over Kim's Health Is Fueled by Secrecy"): most words of four or
  * more characters (cut at whitespace) that start with a letter start with a capital, so there
- * capitals mark neither names nor sentence starts.
+ * capitals mark neither names nor sentence starts. `share` is how many count as most.
  */
-export function isHeadlineCase(text: string): boolean {
+export function isHeadlineCase(text: string, share = 0.6): boolean {
   let long = 0;
   let capitalized = 0;
   let start = -1;
@@ -520,7 +520,7 @@ export function isHeadlineCase(text: string): boolean {
     }
     start = -1;
   }
-  return long >= 3 && capitalized / long >= 0.6;
+  return long >= 3 && capitalized / long >= share;
 }
 
 /** Starts with a lower-case letter. */
