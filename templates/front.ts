@@ -36,7 +36,7 @@ ${sentences ? h`<p>${sentences}</p>` : ""}
 <p class="meta">${sourcesLine(story)}${story.duplicates > 0
     ? ` (${story.duplicates} ${story.duplicates === 1 ? "near-duplicate" : "near-duplicates"})`
     : ""}</p>
-<p class="meta">First reported ${time(story.published)}${story.updated.ms !== story.published.ms
+<p class="meta">${story.dated ? "First reported" : "Added"} ${time(story.published)}${story.updated.ms !== story.published.ms
     ? h` · last updated ${time(story.updated)}`
     : ""}</p>
 <p class="more"><a href="${story.path}">Sources and full texts<span class="vh"> for “${story.title}”</span></a></p>

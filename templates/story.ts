@@ -81,7 +81,7 @@ export function storyPage(props: StoryProps): Html {
   const n = story.sources.length;
   const body = h`<article class="story">
 <h1>${story.title}</h1>
-<p class="meta">First reported ${time(story.published)} · last updated ${time(story.updated)} · ${n} ${n === 1 ? "source" : "sources"}</p>
+<p class="meta">${story.dated ? "First reported" : "Added"} ${time(story.published)} · last updated ${time(story.updated)} · ${n} ${n === 1 ? "source" : "sources"}</p>
 <section aria-labelledby="h-summary">
 <h2 id="h-summary">Summary</h2>
 ${summary(story)}

@@ -572,6 +572,14 @@ describe("HTML", () => {
     expect(front).toContain("Summary one of older.");
   });
 
+  it("says 'First reported' only for an article's own date; a story dated by when it entered the corpus says 'Added'", () => {
+    const card = (id: string) => front.slice(front.indexOf(`href="/stories/${id}"`), front.indexOf("</article>", front.indexOf(`href="/stories/${id}"`)));
+    expect(card("rich")).toContain('First reported <time datetime="2024-07-29T05:30:00Z">');
+    expect(card("older")).toContain('Added <time datetime="2024-07-28T08:00:00Z">');
+    expect(card("older")).not.toContain("First reported");
+    expect(page).toContain('<p class="meta">First reported <time datetime="2024-07-29T05:30:00Z">');
+  });
+
   it("story page: anchors for every source and superscript links to them", async () => {
     const facts = await inspectHtml(page);
     expect(facts.h1).toBe(1);

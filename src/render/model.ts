@@ -16,6 +16,7 @@ import {
   storyUpdated,
   storyUrl,
   summaryText,
+  timeOf,
 } from "./text";
 
 /** Where an article lives on the site: its story and its position among that story's sources. */
@@ -58,9 +59,11 @@ export interface StoryView {
   url: string;
   published: { ms: number; iso: string; human: string };
   updated: { ms: number; iso: string; human: string };
-  /** True when the digest itself gives the date (not a fallback). */
-  hasPublished: boolean;
-  hasUpdated: boolean;
+  /**
+   * Whether `published` is an article's own date. Otherwise it is when the story's first
+   * article entered the corpus (or the build time): pages say "Added", not "First reported".
+   */
+  dated: boolean;
   summaryText: string;
   sources: SourceView[];
   byId: Map<string, SourceView>;
@@ -147,8 +150,7 @@ function storyView(digest: Digest, story: Story, index: Map<string, ArticleRef>)
     url,
     published: stamp(storyPublished(story, digest)),
     updated: stamp(storyUpdated(story, digest)),
-    hasPublished: story.published !== null && !Number.isNaN(Date.parse(story.published)),
-    hasUpdated: story.updated !== null && !Number.isNaN(Date.parse(story.updated)),
+    dated: timeOf(story.published) !== null && story.articles.some((a) => timeOf(a.published) === timeOf(story.published)),
     summaryText: summaryText(story),
     sources,
     byId: new Map(sources.map((s) => [s.id, s])),
