@@ -147,6 +147,13 @@ describe("dates from datelines", () => {
     ["Posted: 05/02/07, 9:00 PM PDT |", "2007-05-03T04:00:00Z"],
     ["10:24 AM, MON 22 JUL 2013", "2013-07-22T10:24:00Z"],
     ["Tokyo, 9 June, /AJMEDIA/", null],
+    // US zones without standard/daylight: daylight time in August, standard time in mid-November.
+    ["First Posted: 08/04/11 06:44 PM ET", "2011-08-04T22:44:00Z"],
+    ["11/10/11 02:39 PM ET", "2011-11-10T19:39:00Z"],
+    ["Updated 3:15 p.m. PT, Jan. 5, 2012", "2012-01-05T23:15:00Z"],
+    // Before 2007 daylight time began in April: March 20, 2006 is standard time.
+    ["March 20, 2006 10:00 a.m. ET", "2006-03-20T15:00:00Z"],
+    ["First Posted 23:37:00 05/05/2010", "2010-05-05T23:37:00Z"],
   ])("%s → %s", (line, iso) => expect(parseDate(line)).toBe(iso));
 });
 

@@ -16,6 +16,31 @@ const ZONES: Record<string, number> = {
   pst: -480, pdt: -420, akst: -540, akdt: -480, hst: -600, jst: 540, kst: 540, aest: 600, aedt: 660, nzst: 720, nzdt: 780,
 };
 
+// US zones printed without saying standard or daylight time ("06:44 PM ET"): standard offsets,
+// an hour more while US daylight saving time is on.
+const US_GENERIC_ZONES: Record<string, number> = { et: -300, ct: -360, mt: -420, pt: -480 };
+
+/** Zone names a time stamp may end with, for patterns that must not take a word for a zone. */
+export const ZONE_NAME = `(?:${[...Object.keys(ZONES), ...Object.keys(US_GENERIC_ZONES)].filter((z) => z.length > 1).map((z) => z.toUpperCase()).join("|")})`;
+
+/**
+ * Whether US daylight saving time is on that day: from the second Sunday of March to the first
+ * Sunday of November since 2007, from the first Sunday of April to the last of October before.
+ */
+function usDaylightTime(year: number, month: number, day: number): boolean {
+  const nthSunday = (m: number, n: number): number => {
+    const first = new Date(Date.UTC(year, m - 1, 1)).getUTCDay();
+    return 1 + ((7 - first) % 7) + 7 * (n - 1);
+  };
+  const lastSunday = (m: number): number => {
+    const last = new Date(Date.UTC(year, m, 0));
+    return last.getUTCDate() - last.getUTCDay();
+  };
+  const [startMonth, startDay, endMonth, endDay] = year >= 2007 ? [3, nthSunday(3, 2), 11, nthSunday(11, 1)] : [4, nthSunday(4, 1), 10, lastSunday(10)];
+  const key = month * 100 + day;
+  return key >= startMonth * 100 + startDay && key < endMonth * 100 + endDay;
+}
+
 const MONTH_NAME = "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?";
 const DAY = "(\\d{1,2})(?:st|nd|rd|th)?";
 const YEAR = "((?:19|20)\\d{2})";
@@ -24,7 +49,7 @@ const MONTH_DAY_YEAR = new RegExp(`\\b${MONTH_NAME}\\s+${DAY},?\\s+${YEAR}\\b`, 
 const DAY_MONTH_YEAR = new RegExp(`\\b${DAY}\\s+${MONTH_NAME},?\\s+${YEAR}\\b`, "i");
 const ISO_DATE = /\b((?:19|20)\d{2})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?\b/;
 const NUMERIC_DATE = /\b(\d{1,2})\/(\d{1,2})\/(\d{4}|\d{2})\b/;
-const TIME = /\b(\d{1,2})[:.](\d{2})\s*([ap]\.?m\.?)?(?:\s*\(?([a-z]{1,5})\)?)?(?![\w:])/i;
+const TIME = /\b(\d{1,2})[:.](\d{2})(?::\d{2})?\s*([ap]\.?m\.?)?(?:\s*\(?([a-z]{1,5})\)?)?(?![\w:])/i;
 
 /** Does this text contain something we read as a full date? */
 export function containsDate(text: string): boolean {
@@ -74,6 +99,7 @@ export function parseDate(text: string): string | null {
       minutes = hour * 60 + minute;
       const zone = time[4]?.toLowerCase();
       if (zone && zone in ZONES) offset = ZONES[zone];
+      else if (zone && zone in US_GENERIC_ZONES) offset = US_GENERIC_ZONES[zone] + (usDaylightTime(year, month, day) ? 60 : 0);
     }
   }
   const utc = Date.UTC(year, month - 1, day, 0, minutes - offset);

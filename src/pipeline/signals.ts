@@ -1,7 +1,7 @@
 // Line-level signals of page furniture: the general patterns scraped news pages share
 // (navigation, rankings, social links, credits, datelines). Ingest uses them to find the
 // header; clean uses them to drop boilerplate. No rule names a particular site.
-import { containsDate } from "./dates";
+import { ZONE_NAME, containsDate } from "./dates";
 import { endsWithStop, isHeadlineCase, splitSentences, wordCountUpTo } from "./text";
 
 const MARKER =
@@ -109,6 +109,11 @@ export function looksLikeHeadlineOfSentences(line: string): boolean {
   return sentences.length >= 2 && sentences.length <= 3 && sentences.every((sentence) => wordCountUpTo(sentence, 13) <= 12);
 }
 
-/** Leading dateline inside the first paragraph: "TOKYO –", "WASHINGTON (AP) —", "Mar 4, 2009". */
-export const INLINE_DATELINE =
-  /^(?:(?:\p{Lu}[\p{Lu}.'-]+(?:[ ,/]+\p{Lu}[\p{Lu}.'-]*){0,3}(?:,\s*\p{Lu}[\p{L}.]{1,12})?)\s*(?:\(([^)]{1,30})\))?\s*[-–—]{1,2}\s+|(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4})\s+(?=\p{Lu}))/u;
+// A time stamp printed in front of the lead: "First Posted: 08/04/11 06:44 PM ET", "11/10/11 02:39 PM ET".
+const LEAD_STAMP = String.raw`(?:(?:(?:First\s+)?Posted|Published|Updated|Last\s+updated)\s*:?\s*)?\d{1,2}/\d{1,2}/\d{2,4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+${ZONE_NAME})?)?\s+`;
+
+/** Leading dateline inside the first paragraph: "TOKYO –", "WASHINGTON (AP) —", "Mar 4, 2009", time stamps. */
+export const INLINE_DATELINE = new RegExp(
+  String.raw`^(?:(?:\p{Lu}[\p{Lu}.'-]+(?:[ ,/]+\p{Lu}[\p{Lu}.'-]*){0,3}(?:,\s*\p{Lu}[\p{L}.]{1,12})?)\s*(?:\(([^)]{1,30})\))?\s*[-–—]{1,2}\s+|(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4})\s+(?=\p{Lu})|(?:${LEAD_STAMP})+(?=\p{Lu}))`,
+  "u",
+);
