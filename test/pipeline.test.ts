@@ -5,6 +5,7 @@ import { buildDigest, inheritStoryIds } from "../src/pipeline/build";
 import { clean, joinSentences, titleFromLead } from "../src/pipeline/clean";
 import { calendarDays, parseDate } from "../src/pipeline/dates";
 import { ingest } from "../src/pipeline/ingest";
+import { withoutLabel } from "../src/pipeline/signals";
 import { contentTerms, splitSentences } from "../src/pipeline/text";
 import type { Story } from "../src/pipeline/types";
 import { BASE, SEEDS } from "./helpers";
@@ -138,6 +139,19 @@ describe("titles made from the lead", () => {
     ],
   ];
   it.each(cases)("%s", (lead, title) => expect(titleFromLead([joinSentences(splitSentences(lead))])).toBe(title));
+});
+
+describe("section labels opening a sentence", () => {
+  it.each([
+    ["Why it matters: The vote ends a two-year dispute.", "The vote ends a two-year dispute."],
+    ["The big picture: Prices rose in every region last year.", "Prices rose in every region last year."],
+    ["Reality check: No such law was ever passed.", "No such law was ever passed."],
+    // Attributions and single names are not labels; nor is a label before a fragment.
+    ["Police said: The suspect fled on foot.", "Police said: The suspect fled on foot."],
+    ["He added: “We will not give up.”", "He added: “We will not give up.”"],
+    ["Trump: Tariffs are the greatest thing ever.", "Trump: Tariffs are the greatest thing ever."],
+    ["The answer: Not yet.", "The answer: Not yet."],
+  ])("%s", (sentence, want) => expect(withoutLabel(sentence)).toBe(want));
 });
 
 describe("dates from datelines", () => {

@@ -1,14 +1,17 @@
 // Stage 2, clean: drop page furniture (navigation runs, rankings, social links, credits,
-// captions), drop repeated paragraphs and sentences, split sentences, and settle a title:
+// captions, section labels), drop repeated paragraphs and sentences, split sentences, and settle a title:
 // the headline when there is one, else a short clause made from the lead.
 import { appendTo, grown, transpose } from "./collections";
-import { copyrightHolder, isCaption, isDateline, isPunctuationOnly, isSectionMarker, isSocialLine } from "./signals";
+import { copyrightHolder, isCaption, isDateline, isPunctuationOnly, isSectionMarker, isSocialLine, withoutLabel } from "./signals";
 import { contentTerms, contentTermsAndKeyHash, detached, endsWithStop, letterDigitKey, splitSentences, startsLower, STOPWORDS, wordCount, wordCountUpTo } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
 
 export function clean(article: IngestedArticle): CleanArticle {
   const numbers = new TermNumbers();
-  const body = dropFurniture(article.paragraphs).map((text) => ({ text, sentences: splitSentences(text) }));
+  const body = dropFurniture(article.paragraphs).map((paragraph) => {
+    const sentences = splitSentences(paragraph).map(withoutLabel);
+    return { text: sentences.join(" "), sentences };
+  });
   let headline = article.headline && !isCaption(article.headline) ? article.headline : null;
   if (headline === null && body.length > 0 && isPastedHeadline(body[0].sentences)) {
     headline = body[0].sentences[0];

@@ -288,7 +288,8 @@ function stripInlineDateline(article: IngestedArticle, paragraph: string): strin
   const rest = paragraph.slice(match[0].length);
   if (wordCountUpTo(rest, 4) < 4) return paragraph;
   article.published ??= parseDate(match[0]);
-  if (match[1] && !article.source && /^[A-Z][A-Za-z.&-]{1,12}$/.test(match[1])) article.source = match[1];
+  const agency = match[1] ?? match[2];
+  if (agency && !article.source && /^[A-Z][A-Za-z.&-]{1,12}$/.test(agency)) article.source = agency;
   return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 

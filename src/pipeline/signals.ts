@@ -112,8 +112,25 @@ export function looksLikeHeadlineOfSentences(line: string): boolean {
 // A time stamp printed in front of the lead: "First Posted: 08/04/11 06:44 PM ET", "11/10/11 02:39 PM ET".
 const LEAD_STAMP = String.raw`(?:(?:(?:First\s+)?Posted|Published|Updated|Last\s+updated)\s*:?\s*)?\d{1,2}/\d{1,2}/\d{2,4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+${ZONE_NAME})?)?\s+`;
 
-/** Leading dateline inside the first paragraph: "TOKYO –", "WASHINGTON (AP) —", "Mar 4, 2009", time stamps. */
+/**
+ * Leading dateline inside the first paragraph: "TOKYO –", "WASHINGTON (AP) —", "Mar 4, 2009",
+ * time stamps, an agency alone ("(CNN)The …"). Group 1 or 2 holds the agency in brackets.
+ */
 export const INLINE_DATELINE = new RegExp(
-  String.raw`^(?:(?:\p{Lu}[\p{Lu}.'-]+(?:[ ,/]+\p{Lu}[\p{Lu}.'-]*){0,3}(?:,\s*\p{Lu}[\p{L}.]{1,12})?)\s*(?:\(([^)]{1,30})\))?\s*[-–—]{1,2}\s+|(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4})\s+(?=\p{Lu})|(?:${LEAD_STAMP})+(?=\p{Lu}))`,
+  String.raw`^(?:(?:\p{Lu}[\p{Lu}.'-]+(?:[ ,/]+\p{Lu}[\p{Lu}.'-]*){0,3}(?:,\s*\p{Lu}[\p{L}.]{1,12})?)\s*(?:\(([^)]{1,30})\))?\s*[-–—]{1,2}\s+|(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4})\s+(?=\p{Lu})|(?:${LEAD_STAMP})+(?=\p{Lu})|\(([^)]{1,30})\)\s*(?:[-–—]{1,2}\s*)?(?=\p{Lu}))`,
   "u",
 );
+
+// A section label opening a sentence ("Why it matters: …", "The big picture: …", "Reality
+// check: …"): two or three words in sentence case before a colon, then a sentence. Not an
+// attribution ("Police said: …", "He added: …"): no speech verb, no pronoun subject.
+const SENTENCE_LABEL = /^\p{Lu}[\p{L}'’]*(?: \p{Ll}[\p{L}'’]*){1,2}:\s+(?=[\p{Lu}"“‘])/u;
+const NOT_A_LABEL = /^(?:he|she|they|we|i|you|it)\b|\b(?:said|says|told|tells|added|adds|wrote|writes|stated|states|tweeted|noted|explained|replied|asked|declared|according)\b/i;
+
+/** A sentence without the section label it opens with, when the rest is a sentence. */
+export function withoutLabel(sentence: string): string {
+  const label = SENTENCE_LABEL.exec(sentence);
+  if (!label || NOT_A_LABEL.test(label[0])) return sentence;
+  const rest = sentence.slice(label[0].length);
+  return wordCountUpTo(rest, 4) >= 4 ? rest : sentence;
+}
