@@ -4,7 +4,7 @@
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { rebuild } from "../rebuild";
-import { readBlob, readManifest, readPointer, type Manifest } from "../storage/published";
+import { readBlobBytes, readManifest, readPointer, type Manifest } from "../storage/published";
 
 type SiteEnv = { Bindings: Env };
 
@@ -73,7 +73,7 @@ async function serve(c: Context<SiteEnv>, path: string): Promise<Response> {
     const { "Content-Type": _type, ...rest } = headers;
     return new Response(null, { status: 304, headers: rest });
   }
-  const body = await readBlob(c.env.DIGEST, entry);
+  const body = await readBlobBytes(c.env.DIGEST, entry);
   if (body === null) throw new HTTPException(503, { message: "The digest is being published; try again in a moment." });
   return new Response(c.req.method === "HEAD" ? null : body, { status: 200, headers });
 }

@@ -110,6 +110,11 @@ export async function readBlob(kv: KVNamespace, entry: ManifestEntry): Promise<s
   return kv.get(entry.blob, "text");
 }
 
+/** A blob's bytes as stored, for a response body: no decoding to text and encoding back per request. */
+export async function readBlobBytes(kv: KVNamespace, entry: ManifestEntry): Promise<ArrayBuffer | null> {
+  return kv.get(entry.blob, "arrayBuffer");
+}
+
 export async function readStatus(kv: KVNamespace): Promise<Status> {
   return (await kv.get<Status>(STATUS_KEY, "json")) ?? { current: null, lastError: null, lastCheck: null };
 }
