@@ -91,11 +91,19 @@ describe("sentence splitting on news text", () => {
       ["Quake shakes southern Iran, damages buildings", "An earthquake with a magnitude of 5.6 shook Qeshm."],
     ],
     ["She entered rehab for undisclosed reasons The actress, 33, left on Friday.", ["She entered rehab for undisclosed reasons", "The actress, 33, left on Friday."]],
+    ["Fresh wave of rioting hits Freedonia There's been more rioting in the capital.", ["Fresh wave of rioting hits Freedonia", "There's been more rioting in the capital."]],
+    ["Protests born of deeper frustrations They gripped rocks and stones.", ["Protests born of deeper frustrations", "They gripped rocks and stones."]],
+    ["Officer charged over boy's death A GREEK police officer has been charged.", ["Officer charged over boy's death", "A GREEK police officer has been charged."]],
+    ["Blaze destroys supermarket HUGE flames were seen for miles.", ["Blaze destroys supermarket", "HUGE flames were seen for miles."]],
     // Capitals that name things rather than start sentences.
     ["A quake centered near The Geysers shook Cobb.", ["A quake centered near The Geysers shook Cobb."]],
     ["Vitamin A deficiency is rare among the A list.", ["Vitamin A deficiency is rare among the A list."]],
     ["The Big Ten schools agreed on Monday.", ["The Big Ten schools agreed on Monday."]],
     ["Trump Combines Two of His Favorite Promises", ["Trump Combines Two of His Favorite Promises"]],
+    ["Vice Premier He said the talks went well.", ["Vice Premier He said the talks went well."]],
+    ["Analysts said NATO officials were divided.", ["Analysts said NATO officials were divided."]],
+    ["The police SWAT team arrived at noon.", ["The police SWAT team arrived at noon."]],
+    ["Reporters asked what It meant for the film.", ["Reporters asked what It meant for the film."]],
   ];
   it.each(cases)("%s", (input, sentences) => expect(splitSentences(input)).toEqual(sentences));
 });

@@ -16,10 +16,9 @@
 // shared by 2 to COMMON_SHINGLE_DF documents survive to pair counting, which runs one
 // document at a time against a counter array instead of a map over all pairs. Alignment then
 // re-reads just the texts that are candidates, and drops each as soon as its last pair is done.
-import { FNV_OFFSET, FNV_PRIME, STOPWORDS, finishHash32, fnv1a, tokenizeInto, type TokenSink } from "./text";
+import { FNV_OFFSET, FNV_PRIME, STOPWORDS, englishCommonness, finishHash32, fnv1a, tokenizeInto, type TokenSink } from "./text";
 import type { CleanArticle, DedupedArticle } from "./types";
 import { appendTo, grown } from "./collections";
-import { COMMON_WORDS } from "./common-words";
 
 /**
  * Both texts at least this much aligned: a copy. Spun copies align at 0.8 and above (a
@@ -95,25 +94,10 @@ const SKELETON_SEED = fnv1a("skeleton ");
 // ---------------------------------------------------------------------------------------
 // Words and texts
 
-let englishCommonness: Map<string, number> | undefined;
-
-/**
- * How common a word is in English: log(N + 1) − log(rank + 1) for the word at `rank` among the
- * N most frequent (a Zipf reading of rank as frequency), 0 for any other word. Built on first
- * use, so serving a page never pays for it.
- */
-function commonness(word: string): number {
-  if (!englishCommonness) {
-    const words = COMMON_WORDS.trim().split(" ");
-    englishCommonness = new Map(words.map((w, rank) => [w, Math.log(words.length + 1) - Math.log(rank + 1)]));
-  }
-  return englishCommonness.get(word) ?? 0;
-}
-
 /** Words interned to dense ids, with what dedupe needs to know of each. */
 class Vocabulary {
   size = 0;
-  /** How common the word is in English (see commonness()); 0 for words outside the list. */
+  /** How common the word is in English (see englishCommonness()); 0 for words outside the list. */
   commonness = new Float64Array(1024);
   /** Kept in the skeleton (a stopword or a word with a digit) rather than blanked. */
   skeletal = new Uint8Array(1024);
@@ -166,7 +150,7 @@ class Vocabulary {
     this.charsUsed += to - from;
     this.wordStart[id + 1] = this.charsUsed;
     this.wordHash[id] = hash;
-    this.commonness[id] = commonness(word);
+    this.commonness[id] = englishCommonness(word);
     this.stopword[id] = STOPWORDS.has(word) ? 1 : 0;
     this.numeric[id] = /\d/.test(word) ? 1 : 0;
     this.skeletal[id] = this.stopword[id] || this.numeric[id];

@@ -1,6 +1,7 @@
 // Text primitives every stage shares: normalization, tokens, stems, stopwords, sentence
 // splitting and a fast stable hash. Pure and synchronous so the Worker and the CLI agree.
 import { stemmer } from "stemmer";
+import { COMMON_WORDS } from "./common-words";
 
 // Character classes as scanners need them. `\s` is JavaScript's whitespace set, so counts and
 // splits agree exactly with the regular expressions they replace.
@@ -461,19 +462,28 @@ export function splitSentences(paragraph: string): string[] {
   return sentences;
 }
 
-// A capitalized article or number word between a word and a lower-case word: "… arrested in
-// Canada The leader of …", "… for undisclosed reasons The actress, 33, …". Group 1 is the word
-// before, 2 the capitalized one, 3 the word after.
-const GLUED_START = /(?<![\p{L}\p{N}'’.-])([\p{L}\p{N}][\p{L}\p{N}'’]*) (The|An|A|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten) (\p{Ll}[\p{L}'’-]*)/gu;
-const MAYBE_GLUED = / (?:The|An?|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten) [^\sA-Z0-9]/;
+// A capitalized word that starts a sentence, between a word and a lower-case word: an article
+// or number word ("… arrested in Canada The leader of …", "… for undisclosed reasons The
+// actress, 33, …"), a subject pronoun ("… hits Greece There's been …", "… frustrations They
+// gripped …"), or a lead set in capitals, as tabloids open ("… boy's death A GREEK police
+// officer …", "… in Surrey A HUGE fire …"). Group 1 is the word before, 2 the capitalized
+// start, 3 the word after.
+const GLUED_START =
+  /(?<![\p{L}\p{N}'’.-])([\p{L}\p{N}][\p{L}\p{N}'’]*) (The|An|A|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|(?:There|They|He|She|It|We)(?:['’](?:s|re|ll|d|ve))?|(?:(?:The|An|A) )?\p{Lu}{2,}) (\p{Ll}[\p{L}'’-]*)/gu;
+const MAYBE_GLUED = / (?:The|An?|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten) [^\sA-Z0-9]| (?:There|They|He|She|It|We)['’ ]| \p{Lu}{2}/u;
+const PRONOUN_START = /^(?:There|They|He|She|It|We)\b/;
+const CAPITALS_START = /^(?:(The|An|A) )?(\p{Lu}+)$/u;
 
 /**
  * Push a sentence, cut where a headline was pasted in front of its lead without a full stop,
  * or where a page lost one. Mid-sentence "The" and "An" are capitalized only in names, which
  * follow a function word ("near The Geysers") or go on in capitals ("named The Guardian's");
  * "A" and number words also name things after a capitalized word ("Vitamin A deficiency",
- * "Big Ten schools"), so they start a sentence only after a lower-case word. Headline Case
- * capitalizes every word, so there capitals say nothing.
+ * "Big Ten schools"), and "He" is a surname ("Vice Premier He said"), so they and the other
+ * pronouns but There and They start a sentence only after a lower-case word. A word in
+ * capitals is mostly an acronym ("said NATO officials"): it starts a sentence only behind a
+ * capitalized article ("A GREEK police officer") or when it is a common English word ("HUGE
+ * fire"). Headline Case capitalizes every word, so there capitals say nothing.
  */
 function pushUnglued(sentence: string, out: string[]): void {
   // Few sentences have such a capital at all; a plain regex finds them much faster.
@@ -486,14 +496,37 @@ function pushUnglued(sentence: string, out: string[]): void {
     const [, before, starter, after] = match;
     const cut = match.index + before.length;
     GLUED_START.lastIndex = cut + 1;
-    if (STOPWORDS.has(before.toLowerCase()) || STOPWORDS.has(after)) continue;
-    if (starter !== "The" && starter !== "An" && !startsLower(before)) continue;
+    if (STOPWORDS.has(before.toLowerCase()) || !startsSentence(starter, before, after)) continue;
     headline ??= isHeadlineCase(sentence);
     if (headline) return void out.push(sentence);
     out.push(sentence.slice(start, cut));
     start = cut + 1;
   }
   out.push(start === 0 ? sentence : sentence.slice(start));
+}
+
+/** Whether `starter` (a GLUED_START group 2) starts a new sentence between `before` and `after`. */
+function startsSentence(starter: string, before: string, after: string): boolean {
+  if (PRONOUN_START.test(starter)) return /^The[ry]/.test(starter) || startsLower(before);
+  if (STOPWORDS.has(after)) return false;
+  const capitals = CAPITALS_START.exec(starter);
+  if (capitals && capitals[2].length > 1) return startsLower(before) && (capitals[1] !== undefined || (capitals[2].length >= 4 && englishCommonness(capitals[2].toLowerCase()) > 0));
+  return starter === "The" || starter === "An" || startsLower(before);
+}
+
+let commonWordRanks: Map<string, number> | undefined;
+
+/**
+ * How common a word is in English: log(N + 1) − log(rank + 1) for the word at `rank` among the
+ * N most frequent (a Zipf reading of rank as frequency), 0 for any other word. Built on first
+ * use, so serving a page never pays for it.
+ */
+export function englishCommonness(word: string): number {
+  if (!commonWordRanks) {
+    const words = COMMON_WORDS.trim().split(" ");
+    commonWordRanks = new Map(words.map((w, rank) => [w, Math.log(words.length + 1) - Math.log(rank + 1)]));
+  }
+  return commonWordRanks.get(word) ?? 0;
 }
 
 /**
