@@ -145,6 +145,34 @@ describe("titles made from the lead", () => {
       "The company said its \u201Cnew flagship phone will ship to customers in Europe and Asia\u201D before the end of the year.",
       "The company said its \u201Cnew flagship phone will ship to customers in Europe and Asia\u201D",
     ],
+    // An aside between subject and verb goes; a cut keeps the main verb, not only a relative clause's.
+    [
+      "A former factory worker who set fire to a warehouse in the harbour district last spring, has been sentenced to six years in prison, a court said.",
+      "A former factory worker has been sentenced to six years",
+    ],
+    [
+      "A county fire captain \u2014 a father of three and a 20-year veteran of the department \u2014 died on Sunday after a blaze at a lumber yard in the valley.",
+      "A county fire captain died on Sunday",
+    ],
+    [
+      "The veteran singer, who has spent four decades on the road with her band, cancelled her farewell tour on Monday after a fall at her home in Nashville.",
+      "The veteran singer cancelled her farewell tour on Monday",
+    ],
+    [
+      "Voters in the island nation cast ballots on Sunday in a referendum meant to show that the government has broad support for its reforms.",
+      "Voters in the island nation cast ballots on Sunday in a referendum",
+    ],
+    ["Firefighters were still tackling the last of the flames which started on the roof of the depot before dawn on Tuesday.", "Firefighters were still tackling the last of the flames"],
+    // A few words over the limit end a phrase that a cut at the limit would break.
+    [
+      "A recently dismissed employee of a regional logistics and freight company stormed the annual staff dinner party in Leeds, injuring two managers.",
+      "A recently dismissed employee of a regional logistics and freight company stormed the annual staff dinner party",
+    ],
+    // An aside after the verb is part of what the sentence says: the cut falls elsewhere.
+    [
+      "Prices are falling for the first time since March - a sign that the long squeeze is ending - as wages rise across the country and demand for loans slows.",
+      "Prices are falling for the first time since March",
+    ],
   ];
   it.each(cases)("%s", (lead, title) => expect(titleFromLead([joinSentences(splitSentences(lead))])).toBe(title));
 });

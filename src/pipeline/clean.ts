@@ -318,6 +318,14 @@ function recut(text: string, sentences: string[]): Paragraph {
 }
 
 const LEADING_CLAUSE = /^(?:in|after|before|as|with|amid|following|during|despite|while|although|when|once|since|because|now that|ahead of|according to|on|at|for|in an? [\w-]+ (?:move|bid|step|effort))\b[^,]{3,120},\s+/i;
+/**
+ * An aside between the subject and its verb (no verb before it), which a title does without: between dashes ("A
+ * deputy — a father of two — died …"), a relative clause between commas ("The party girl, who
+ * makes headlines for her antics, had checked into …"), or one a comma closes before the
+ * verb ("A former employee who opened fire at a party, has been charged …").
+ */
+const ASIDE =
+  /\s[-–—]\s(?:(?!\s[-–—]\s).){1,100}?\s[-–—]\s|,\s+(?:who|which)\s[^,]{1,120},\s+|\s(?:who|which)\s[^,]{1,120},\s+(?=(?:has|have|had|was|were|is|are|will|would|may|might|could|can)\b)/;
 const TRAILING_CLAUSE = /,\s+(?:with|which|who|where|when|while|as|after|amid|including|according|but|and|saying|following|despite|officials|sources|a move|in a|in an|the)\b|\s[-–—]\s|;\s|:\s/i;
 const PREPOSITIONS = new Set("on in at for from to with by after over about amid as during against into near before under".split(" "));
 /** Words that open a second part of a sentence: a title can end just before them. */
@@ -328,11 +336,63 @@ const RELATIVES = new Set("who whose which".split(" "));
 const PARTICLES = new Set("out up down off".split(" "));
 /** Common irregular past tenses: after "and", the start of a second statement ("… in a mirror | and got a glimpse"); before an object, a verb that needs it. */
 const IRREGULAR_PAST = new Set(
-  "got went took made said told left gave came ran set put cut hit shed fled held met won lost sent kept became began saw found brought sold paid led fell rose struck spent built broke wrote drove fought caught threw stood sat".split(" "),
+  "got went took made said told left gave came ran set put cut hit shed fled held met won lost sent kept became began saw found brought sold paid led fell rose struck spent built broke wrote drove fought caught threw stood sat meant known seen shown given taken thought heard felt chosen done gone".split(" "),
 );
+const DETERMINERS = new Set("a an the his her its their our my your this these those".split(" "));
+const AUXILIARIES = new Set("is are was were be been has have had will would can could may might shall should must do does did".split(" "));
+
+/**
+ * Whether a word reads as a verb: an auxiliary, a past form, or a lower-case "-s" word right
+ * after a capitalized one ("Tara Reid checks into …"). Rough by design (a participle used as
+ * an adjective counts): it only tells a title that states something from a bare noun phrase.
+ */
+function isVerbLike(words: string[], k: number): boolean {
+  const word = words[k];
+  if (!startsLower(word)) return false;
+  const bare = bareWord(word);
+  if (AUXILIARIES.has(bare)) return true;
+  if (IRREGULAR_PAST.has(bare) || (/ed$/.test(bare) && bare.length > 3)) {
+    // After a determiner, a participle is an adjective ("a (recently) dismissed employee").
+    const before = k > 0 ? bareWord(words[k - 1]) : "";
+    const determiner = (word: string): boolean => DETERMINERS.has(word);
+    return !determiner(before) && !(/ly$/.test(before) && k > 1 && determiner(bareWord(words[k - 2])));
+  }
+  return /[^su]s$/.test(bare) && k > 0 && /^\p{Lu}/u.test(words[k - 1]);
+}
+
+/** Whether words[k] opens a relative clause: who, whose, which, or "that" before a verb ("a fire that caused …"). */
+function opensRelative(words: string[], k: number): boolean {
+  const bare = bareWord(words[k]);
+  return RELATIVES.has(bare) || (bare === "that" && k + 1 < words.length && isVerbLike(words, k + 1));
+}
+
+/**
+ * Whether words[0..cut) state something: a verb outside any relative clause, the verb
+ * right after "who"/"which"/"that" belonging to that clause, and one joined to it by "and"
+ * ("A former employee who opened fire and killed" states nothing yet; "One man is dead after
+ * … a gunman who marched" does).
+ */
+function hasMainVerb(words: string[], cut: number): boolean {
+  let relativeVerbPending = false;
+  let inRelative = false;
+  for (let k = 0; k < cut; k++) {
+    if (opensRelative(words, k)) {
+      relativeVerbPending = inRelative = true;
+    } else if (isVerbLike(words, k)) {
+      // "… who opened fire and killed one man" is still the relative clause.
+      const continues = inRelative && /^(?:and|or)$/i.test(words[k - 1]);
+      if (!relativeVerbPending && !continues) return true;
+      relativeVerbPending = false;
+    }
+  }
+  return false;
+}
+
 /** A title holds this many words at most (a long headline's length), and a cut leaves at least TITLE_MIN_WORDS. */
 const TITLE_MAX_WORDS = 14;
 const TITLE_MIN_WORDS = 6;
+/** Words a title may run over TITLE_MAX_WORDS to end a phrase where it would otherwise be cut mid-phrase. */
+const TITLE_OVER_WORDS = 3;
 
 /** A word lower-cased, without the punctuation after it. */
 const bareWord = (word: string): string => word.toLowerCase().replace(/[^\p{L}\p{N}'-]+$/u, "");
@@ -349,12 +409,14 @@ function endsWhole(words: string[], cut: number): boolean {
   const next = (words[cut] ?? "").toLowerCase();
   if (STOPWORDS.has(bare) || /\.$/.test(last)) return false;
   // A lower-case "-ing" word is mostly a verb ("are counting"); "Beijing" is not.
-  if (/ing$/.test(bare) && bare.length > 5 && startsLower(last)) return false;
+  if (/ing$/.test(bare) && bare.length >= 5 && startsLower(last)) return false;
+  // A relative clause of its verb alone ("the blaze which began | on the roof").
+  if (cut >= 2 && opensRelative(words, cut - 2) && isVerbLike(words, cut - 1)) return false;
   // A verb after "to" ("tried to take"; a plural or a name after it is a destination).
   if (words[cut - 2]?.toLowerCase() === "to" && startsLower(last) && !/s$/.test(bare)) return false;
-  // A participle before "to", an article or a pronoun opens what the verb needs ("sentenced |
-  // to life", "caused | an estimated $1 million", "made | her a cult favourite").
-  if ((/ed$/.test(bare) || IRREGULAR_PAST.has(bare)) && /^(?:to|a|an|the|his|her|its|their|him|them)$/.test(next)) return false;
+  // A participle before "to", an article, a pronoun or a number opens what the verb needs
+  // ("sentenced | to life", "caused | an estimated $1 million", "made | her a cult favourite").
+  if ((/ed$/.test(bare) || IRREGULAR_PAST.has(bare)) && /^(?:to|a|an|the|his|her|its|their|him|them|one|two|three|four|five|six|seven|eight|nine|ten|\d.*)$/.test(next)) return false;
   if (PARTICLES.has(next) || (next === "at" && /^(?:least|most)$/i.test(words[cut + 1] ?? ""))) return false;
   const prefix = words.slice(0, cut);
   const joined = prefix.join(" ");
@@ -387,11 +449,46 @@ function titleCut(words: string[]): number {
     }
     return CLAUSE_OPENERS.has(word);
   };
-  const opensPhrase = (k: number): boolean => PREPOSITIONS.has(words[k].toLowerCase()) || RELATIVES.has(words[k].toLowerCase());
+  // A participle after a noun opens a reduced relative clause ("an election | meant to show",
+  // "an election | hailed by the government").
+  const opensReducedRelative = (k: number): boolean => {
+    const bare = bareWord(words[k]);
+    const next = (words[k + 1] ?? "").toLowerCase();
+    return (
+      (/ed$/.test(bare) || IRREGULAR_PAST.has(bare)) &&
+      startsLower(words[k]) &&
+      (next === "to" || PREPOSITIONS.has(next)) &&
+      startsLower(words[k - 1]) &&
+      !STOPWORDS.has(bareWord(words[k - 1])) &&
+      !/ly$/.test(bareWord(words[k - 1])) && // an adverb: "has finally | decided" is the verb
+      !isVerbLike(words, k - 1)
+    );
+  };
+  const opensPhrase = (k: number): boolean => PREPOSITIONS.has(words[k].toLowerCase()) || RELATIVES.has(words[k].toLowerCase()) || opensReducedRelative(k);
   // Else end a phrase before a function word ("… a police officer | and a state bomb …"), else anywhere it ends whole.
   const opensFunctionWord = (k: number): boolean => STOPWORDS.has(words[k].toLowerCase());
-  for (const isBoundary of [opensPart, opensPhrase, opensFunctionWord, () => true]) {
-    for (let k = Math.min(TITLE_MAX_WORDS, words.length - 1); k >= TITLE_MIN_WORDS; k--) if (isBoundary(k) && endsWhole(words, k)) return k;
+  // A title that states something (has its main verb) first; a few words over the limit to end
+  // a phrase rather than cut one at the limit ("… crashed the office Christmas party | in
+  // Vancouver", not "… Christmas"); only then any cut.
+  const within = (k: number): boolean => k <= TITLE_MAX_WORDS;
+  const over = (k: number): boolean => k > TITLE_MAX_WORDS;
+  const tries: [(k: number) => boolean, boolean][] = [
+    [(k) => within(k) && opensPart(k), true],
+    [(k) => within(k) && opensPhrase(k), true],
+    [(k) => within(k) && opensFunctionWord(k), true],
+    [(k) => over(k) && (opensPhrase(k) || opensFunctionWord(k)) && !isVerbLike(words, k - 1), true],
+    [(k) => within(k) && opensPart(k), false],
+    [(k) => within(k) && opensPhrase(k), false],
+    [(k) => within(k) && opensFunctionWord(k), false],
+    [within, false],
+  ];
+  // Longest first within the limit, shortest first over it.
+  const order = [
+    ...Array.from({ length: TITLE_MAX_WORDS - TITLE_MIN_WORDS + 1 }, (_, i) => TITLE_MAX_WORDS - i),
+    ...Array.from({ length: TITLE_OVER_WORDS }, (_, i) => TITLE_MAX_WORDS + 1 + i),
+  ].filter((k) => k < words.length);
+  for (const [isBoundary, needsVerb] of tries) {
+    for (const k of order) if (isBoundary(k) && endsWhole(words, k) && (!needsVerb || hasMainVerb(words, k))) return k;
   }
   // A quotation that runs past the limit: a few words more, to its end, rather than half of it.
   for (let k = TITLE_MAX_WORDS + 1; k < Math.min(TITLE_MAX_WORDS + 5, words.length); k++) if (endsWhole(words, k)) return k;
@@ -407,6 +504,10 @@ export function titleFromLead(paragraphs: Paragraph[]): string | null {
   let clause = lead.replace(/[.!?]+["'\u201D]?$/, "");
   const leading = LEADING_CLAUSE.exec(clause);
   if (leading && wordCount(clause.slice(leading[0].length)) >= 6) clause = clause.slice(leading[0].length);
+  clause = clause.replace(ASIDE, (aside, at: number) => {
+    const before = clause.slice(0, at).split(/\s+/);
+    return hasMainVerb(before, before.length) ? aside : " ";
+  });
   const trailing = TRAILING_CLAUSE.exec(clause);
   if (trailing && wordCount(clause.slice(0, trailing.index)) >= 5) clause = clause.slice(0, trailing.index);
   // An aside in brackets ("Klitschko (52-3, 46 KOs) stopped …") is the first thing a long title can lose.
