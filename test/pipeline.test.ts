@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { buildDigest, inheritStoryIds } from "../src/pipeline/build";
 import { clean, joinSentences, titleFromLead } from "../src/pipeline/clean";
 import { calendarDays, parseDate } from "../src/pipeline/dates";
-import { ingest } from "../src/pipeline/ingest";
+import { ingest, outletFromUrl } from "../src/pipeline/ingest";
 import { withoutLabel } from "../src/pipeline/signals";
 import { contentTerms, splitSentences } from "../src/pipeline/text";
 import type { Story } from "../src/pipeline/types";
@@ -188,6 +188,18 @@ describe("section labels opening a sentence", () => {
     ["Trump: Tariffs are the greatest thing ever.", "Trump: Tariffs are the greatest thing ever."],
     ["The answer: Not yet.", "The answer: Not yet."],
   ])("%s", (sentence, want) => expect(withoutLabel(sentence)).toBe(want));
+});
+
+describe("outlets named by a URL", () => {
+  it.each([
+    ["https://www.example.com/a", "example.com"],
+    ["http://articles.example.com/2008/12/a.html", "example.com"],
+    ["http://news.example.co.uk/2/hi/a.stm", "example.co.uk"],
+    ["https://en.example.az/news/1", "example.az"],
+    ["https://reporter.substack.com/p/a", "reporter.substack.com"],
+    ["http://192.168.1.20/a", "192.168.1.20"],
+    ["not a url", null],
+  ])("%s", (url, outlet) => expect(outletFromUrl(url)).toBe(outlet));
 });
 
 describe("dates from datelines", () => {

@@ -293,14 +293,28 @@ function stripInlineDateline(article: IngestedArticle, paragraph: string): strin
   return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 
-/** "www.example.co.uk/path" → "example.co.uk": the outlet a URL names. */
+/**
+ * The outlet a URL names: its registered domain, without the subdomains a site serves its
+ * pages from ("articles.latimes.com" → "latimes.com", "news.bbc.co.uk" → "bbc.co.uk"), except
+ * on hosts that give each publisher a subdomain ("example.substack.com").
+ */
 export function outletFromUrl(url: string): string | null {
+  let host: string;
   try {
-    return new URL(url).hostname.replace(/^(?:www\d?|m|amp|mobile)\./i, "") || null;
+    host = new URL(url).hostname.toLowerCase();
   } catch {
     return null;
   }
+  const labels = host.split(".").filter(Boolean);
+  if (labels.length <= 2 || /^\d+$/.test(labels[labels.length - 1]) || host.startsWith("[")) return host || null;
+  // A country's registry sells names under a second level ("bbc.co.uk", "abc.net.au").
+  const keep = labels[labels.length - 1].length === 2 && COUNTRY_SECOND_LEVEL.has(labels[labels.length - 2]) ? 3 : 2;
+  const domain = labels.slice(-keep).join(".");
+  return PUBLISHER_SUBDOMAIN_HOSTS.has(domain) && labels.length > keep ? labels.slice(-keep - 1).join(".") : domain;
 }
+
+const COUNTRY_SECOND_LEVEL = new Set("co com net org gov ac edu ne or go gob nic mil".split(" "));
+const PUBLISHER_SUBDOMAIN_HOSTS = new Set("blogspot.com wordpress.com substack.com medium.com tumblr.com github.io typepad.com livejournal.com".split(" "));
 
 function titleCaseAgency(name: string): string {
   const trimmed = name.trim();
