@@ -319,10 +319,11 @@ function recut(text: string, sentences: string[]): Paragraph {
 
 const LEADING_CLAUSE = /^(?:in|after|before|as|with|amid|following|during|despite|while|although|when|once|since|because|now that|ahead of|according to|on|at|for|in an? [\w-]+ (?:move|bid|step|effort))\b[^,]{3,120},\s+/i;
 /**
- * An aside between the subject and its verb (no verb before it), which a title does without: between dashes ("A
- * deputy — a father of two — died …"), a relative clause between commas ("The party girl, who
- * makes headlines for her antics, had checked into …"), or one a comma closes before the
- * verb ("A former employee who opened fire at a party, has been charged …").
+ * An aside between the subject and its verb, which a title does without (only where no verb
+ * comes before it): between dashes ("A deputy — a father of two — died …"), a relative clause
+ * between commas ("The party girl, who makes headlines for her antics, had checked into …"),
+ * or one a comma closes before the verb ("A former employee who opened fire at a party, has
+ * been charged …").
  */
 const ASIDE =
   /\s[-–—]\s(?:(?!\s[-–—]\s).){1,100}?\s[-–—]\s|,\s+(?:who|which)\s[^,]{1,120},\s+|\s(?:who|which)\s[^,]{1,120},\s+(?=(?:has|have|had|was|were|is|are|will|would|may|might|could|can)\b)/;
@@ -354,8 +355,7 @@ function isVerbLike(words: string[], k: number): boolean {
   if (IRREGULAR_PAST.has(bare) || (/ed$/.test(bare) && bare.length > 3)) {
     // After a determiner, a participle is an adjective ("a (recently) dismissed employee").
     const before = k > 0 ? bareWord(words[k - 1]) : "";
-    const determiner = (word: string): boolean => DETERMINERS.has(word);
-    return !determiner(before) && !(/ly$/.test(before) && k > 1 && determiner(bareWord(words[k - 2])));
+    return !DETERMINERS.has(before) && !(/ly$/.test(before) && k > 1 && DETERMINERS.has(bareWord(words[k - 2])));
   }
   return /[^su]s$/.test(bare) && k > 0 && /^\p{Lu}/u.test(words[k - 1]);
 }
@@ -430,11 +430,12 @@ function endsWhole(words: string[], cut: number): boolean {
 }
 
 /**
- * Where to cut a clause too long for a title: before the last second part of the sentence
- * that leaves a whole phrase ("… in a mirror | and got a glimpse", "… destroyed | after a fire
- * broke out"), else before the last preposition or relative clause that does ("… captured 23
- * piracy suspects | who tried to take …"), else before the last function word that does, else
- * at the limit. A comma is no boundary: it also separates list items, "Wasilla, Alaska" and
+ * Where to cut a clause too long for a title, keeping its main verb where it can (see
+ * hasMainVerb) and running up to TITLE_OVER_WORDS over the limit to end a phrase rather than
+ * cut one: before the last second part of the sentence that leaves a whole phrase ("… in a
+ * mirror | and got a glimpse", "… destroyed | after a fire broke out"), else before the last
+ * preposition or relative clause that does ("… captured 23 piracy suspects | who tried to
+ * take …"), else before the last function word that does, else at the limit. A comma is no boundary: it also separates list items, "Wasilla, Alaska" and
  * "(52-3, 46 KOs)"; the commas that open a clause were cut at already (TRAILING_CLAUSE).
  */
 function titleCut(words: string[]): number {
