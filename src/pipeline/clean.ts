@@ -3,7 +3,7 @@
 // the headline when there is one, else a short clause made from the lead.
 import { appendTo, grown, transpose } from "./collections";
 import { copyrightHolder, isCaption, isDateline, isPunctuationOnly, isSectionMarker, isSocialLine, withoutLabel } from "./signals";
-import { contentTerms, contentTermsAndKeyHash, detached, endsWithStop, letterDigitKey, splitSentences, startsLower, STOPWORDS, wordCount, wordCountUpTo } from "./text";
+import { contentTerms, contentTermsAndKeyHash, detached, endsWithStop, isHeadlineCase, letterDigitKey, splitSentences, startsLower, STOPWORDS, wordCount, wordCountUpTo } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
 
 export function clean(article: IngestedArticle): CleanArticle {
@@ -17,6 +17,14 @@ export function clean(article: IngestedArticle): CleanArticle {
     headline = body[0].sentences[0];
     const rest = body[0].sentences.slice(1);
     body[0] = { text: rest.join(" "), sentences: rest };
+  } else if (headline === null && body.length > 0) {
+    const first = body[0].sentences[0];
+    const cut = retoldHeadlineCut(first);
+    if (cut > 0) {
+      headline = first.slice(0, cut).trimEnd();
+      const rest = [first.slice(cut), ...body[0].sentences.slice(1)];
+      body[0] = { text: rest.join(" "), sentences: rest };
+    }
   }
   const analyzed = body.map(({ text, sentences }) => analyzeParagraph(text, sentences, numbers));
   let paragraphs = dropRepeatedSentences(dropRepeatedParagraphs(analyzed, numbers), numbers);
@@ -46,6 +54,38 @@ function isPastedHeadline(sentences: string[]): boolean {
   if (sentences.length < 2 || endsWithStop(first)) return false;
   const words = wordCountUpTo(first, 21);
   return words >= 3 && words <= 20 && !isDateline(first) && !isCaption(first);
+}
+
+/** Content terms of a pasted headline the lead must retell, in number and as a share of the headline's. */
+const RETOLD_TERMS = 3;
+const RETOLD_SHARE = 0.5;
+/** Words of the lead a retelling is looked for in. */
+const RETELLING_WORDS = 30;
+
+/**
+ * Where a headline was pasted in front of the lead with nothing to mark the join ("Rioters in
+ * Greece attack police station, banks Rioting youths in the Greek capital attacked a police
+ * station …"): before a capitalized word, after a word that can end a headline (not a function
+ * word, no full stop), with a lower-case word after it, where the 3 to 15 words before it
+ * are retold by the lead: RETOLD_TERMS of their content terms (and RETOLD_SHARE of them)
+ * recur in the next RETELLING_WORDS words. A sentence rarely restates its own first words;
+ * a lead restates its headline. The character index of the cut, or -1.
+ */
+function retoldHeadlineCut(sentence: string): number {
+  const words = [...sentence.matchAll(/\S+/g)];
+  for (let k = 3; k <= Math.min(15, words.length - 2); k++) {
+    const [word] = words[k];
+    const before = words[k - 1][0];
+    if (!/^\p{Lu}/u.test(word) || !startsLower(words[k + 1][0]) || /[.!?:;]$/.test(before) || STOPWORDS.has(before.toLowerCase())) continue;
+    const headlineTerms = new Set(contentTerms(sentence.slice(0, words[k].index)));
+    if (headlineTerms.size < RETOLD_TERMS) continue;
+    const windowEnd = words[Math.min(k + RETELLING_WORDS, words.length) - 1];
+    const lead = new Set(contentTerms(sentence.slice(words[k].index, windowEnd.index + windowEnd[0].length)));
+    let retold = 0;
+    for (const term of headlineTerms) if (lead.has(term)) retold++;
+    if (retold >= RETOLD_TERMS && retold >= RETOLD_SHARE * headlineTerms.size && !isHeadlineCase(sentence)) return words[k].index!;
+  }
+  return -1;
 }
 
 // A list line: short and not a sentence (rankings, related-link titles, bullets).
