@@ -13,6 +13,13 @@ export function clean(article: IngestedArticle): CleanArticle {
     return { text: sentences.join(" "), sentences };
   });
   let headline = article.headline && !isCaption(article.headline) ? article.headline : null;
+  // A headline line that runs on into its deck ("Athens vigil ends in violence Violence
+  // reignited in Athens following vigils …"): the deck opens the body.
+  const deckAt = headline !== null && wordCountUpTo(headline, DECKED_HEADLINE_WORDS) >= DECKED_HEADLINE_WORDS ? retoldHeadlineCut(headline) : -1;
+  if (deckAt > 0) {
+    body.unshift({ text: headline!.slice(deckAt), sentences: [headline!.slice(deckAt)] });
+    headline = headline!.slice(0, deckAt).trimEnd();
+  }
   if (headline === null && body.length > 0 && isPastedHeadline(body[0].sentences)) {
     headline = body[0].sentences[0];
     const rest = body[0].sentences.slice(1);
@@ -59,6 +66,8 @@ function isPastedHeadline(sentences: string[]): boolean {
 /** Content terms of a pasted headline the lead must retell, in number and as a share of the headline's. */
 const RETOLD_TERMS = 3;
 const RETOLD_SHARE = 0.5;
+/** A headline line this long may have run on into its deck. */
+const DECKED_HEADLINE_WORDS = 12;
 /** Words of the lead a retelling is looked for in. */
 const RETELLING_WORDS = 30;
 
