@@ -177,6 +177,24 @@ describe("titles made from the lead", () => {
   it.each(cases)("%s", (lead, title) => expect(titleFromLead([joinSentences(splitSentences(lead))])).toBe(title));
 });
 
+describe("kickers in front of a headline", () => {
+  const body = "Three people were hurt when a gas main exploded under a busy street in the city centre on Monday morning, the fire service said.";
+  it.each([
+    ["BREAKING: Gas blast injures three in city centre", "Gas blast injures three in city centre"],
+    ["Breaking News-Three Hurt in Gas Blast Downtown", "Three Hurt in Gas Blast Downtown"],
+    ["Breaking: three hurt in city centre gas blast", "Three hurt in city centre gas blast"],
+    ["WATCH | Gas blast rocks city centre street", "Gas blast rocks city centre street"],
+    // Labels that say something stay, and so does a word that only looks like a kicker.
+    ["OPINION: Our gas mains are a ticking clock", "OPINION: Our gas mains are a ticking clock"],
+    ["Report: Gas blast injures three downtown", "Report: Gas blast injures three downtown"],
+    ["Live-streaming of council meeting draws crowd", "Live-streaming of council meeting draws crowd"],
+    ["Update: Gas", "Update: Gas"],
+  ])("%s", (headline, title) => {
+    const article = clean(ingest({ path: "kicker.txt", bytes: new TextEncoder().encode(`${headline}\n\n${body}\n`), entered: null }));
+    expect(article.title).toBe(title);
+  });
+});
+
 describe("section labels opening a sentence", () => {
   it.each([
     ["Why it matters: The vote ends a two-year dispute.", "The vote ends a two-year dispute."],

@@ -568,6 +568,18 @@ export function titleFromLead(paragraphs: Paragraph[]): string | null {
   return clause.charAt(0).toUpperCase() + clause.slice(1);
 }
 
+/**
+ * A kicker in front of a headline ("BREAKING: …", "Breaking News-Three people shot …", "WATCH |
+ * …", "Update — …"): page furniture that says how the page was sold, not what happened. Behind
+ * a colon, a spaced dash or bar; "Breaking News" also behind a bare dash before a capital.
+ * Section and source labels ("OPINION:", "Report:", "Lawyer:") say something and stay.
+ */
+const HEADLINE_KICKER = /^(?:(?:breaking(?: news)?|update[ds]?|exclusive|watch|video|photos?|live|just in|developing)\s*(?::|\s[-–—|]\s)|breaking(?: news)?[-–—](?=\p{Lu}))\s*(?=\S)/iu;
+
 function tidyTitle(title: string): string {
-  return title.replace(/\s+/g, " ").replace(/^[-–—•*\s]+/, "").trim();
+  const tidy = title.replace(/\s+/g, " ").replace(/^[-–—•*\s]+/, "").trim();
+  const kicker = HEADLINE_KICKER.exec(tidy);
+  if (!kicker || wordCount(tidy.slice(kicker[0].length)) < 3) return tidy;
+  const rest = tidy.slice(kicker[0].length);
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
