@@ -161,15 +161,18 @@ function makeStory(members: DedupedArticle[], stats: TermStats): Story {
  * most, among the originals (a copy's headline is its original's, or a spun version of it).
  * Each headline is judged only by the other sources (leave one out), so a long article cannot
  * vote for its own headline, and a spun headline's swapped synonyms find no support
- * elsewhere. Lead-made titles only when no source printed a headline; two-sentence headlines
- * only when no source printed a one-sentence one.
+ * elsewhere. A headline that states the news first; else a title made from a source's lead;
+ * a teaser (two sentences, a question) only when nothing else is there.
  */
 function storyTitle(articles: DedupedArticle[], stats: TermStats): string {
   const originals = originalIndexes(articles).map((i) => articles[i]);
   const headlined = originals.filter((a) => !a.titleFromLead);
-  // A headline in two sentences ("X did Y. Z shot them down.") teases; one sentence states.
-  const stated = headlined.filter((a) => splitSentences(a.title).length === 1);
-  const choices = stated.length ? stated : headlined.length ? headlined : originals;
+  // A headline in two sentences ("X did Y. Z shot them down.") or a question ("Arson in
+  // Alaska: a pattern?") teases; one sentence states, and so does a title made from a lead.
+  // A question quoted at the end ("… at a Wedding: 'Can I Kiss You?'") is part of a statement.
+  const stated = headlined.filter((a) => splitSentences(a.title).length === 1 && !a.title.endsWith("?"));
+  const leadMade = originals.filter((a) => a.titleFromLead);
+  const choices = stated.length ? stated : leadMade.length ? leadMade : headlined.length ? headlined : originals;
   if (choices.length === 1 || originals.length === 1) return choices[0].title;
   // Terms as termStats's ids (its reading of each original's body is reused, not redone);
   // words no original's body uses get negative ids.
