@@ -163,6 +163,15 @@ describe("titles made from the lead", () => {
       "Voters in the island nation cast ballots on Sunday in a referendum",
     ],
     ["Firefighters were still tackling the last of the flames which started on the roof of the depot before dawn on Tuesday.", "Firefighters were still tackling the last of the flames"],
+    ["Maria Lopez, the veteran union leader whose strikes shut the docks in 2019, has died, her family said.", "Maria Lopez has died, her family said"],
+    [
+      "Maria Lopez, whose strikes shut the docks of the port city in 2019, died on Thursday night at a hospital in the capital.",
+      "Maria Lopez died on Thursday night at a hospital in the capital",
+    ],
+    [
+      "The people of the province have voted in the first regional election held after the adoption of a new charter earlier this year.",
+      "The people of the province have voted in the first regional election",
+    ],
     // A few words over the limit end a phrase that a cut at the limit would break.
     [
       "A recently dismissed employee of a regional logistics and freight company stormed the annual staff dinner party in Leeds, injuring two managers.",

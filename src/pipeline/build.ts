@@ -26,7 +26,7 @@ export interface BuildOptions {
  * Version of what `analyzeFile` produces. Stored analyses (the Worker's article index) from
  * another version are ignored and redone, so bump it whenever ingest or clean output changes.
  */
-export const ANALYSIS_VERSION = 13;
+export const ANALYSIS_VERSION = 14;
 
 /**
  * The per-file half of the pipeline: ingest and clean one file, or say why it was rejected.

@@ -371,11 +371,12 @@ const LEADING_CLAUSE = /^(?:in|after|before|as|with|amid|following|during|despit
  * An aside between the subject and its verb, which a title does without (only where no verb
  * comes before it): between dashes ("A deputy — a father of two — died …"), a relative clause
  * between commas ("The party girl, who makes headlines for her antics, had checked into …"),
- * or one a comma closes before the verb ("A former employee who opened fire at a party, has
- * been charged …").
+ * one a comma closes before the verb ("A former employee who opened fire at a party, has
+ * been charged …"), or a noun phrase between commas right before the verb ("Bettie Page, the
+ * pin-up model whose photographs titillated Americans, has died").
  */
 const ASIDE =
-  /\s[-–—]\s(?:(?!\s[-–—]\s).){1,100}?\s[-–—]\s|,\s+(?:who|which)\s[^,]{1,120},\s+|\s(?:who|which)\s[^,]{1,120},\s+(?=(?:has|have|had|was|were|is|are|will|would|may|might|could|can)\b)/;
+  /\s[-–—]\s(?:(?!\s[-–—]\s).){1,100}?\s[-–—]\s|,\s+(?:who|whose|which)\s[^,]{1,120},\s+|\s(?:who|whose|which)\s[^,]{1,120},\s+(?=(?:has|have|had|was|were|is|are|will|would|may|might|could|can)\b)|,\s+(?:the|an?|one of|his|her|their|its)\s[^,]{1,150},\s+(?=\p{Ll}+\s)/u;
 const TRAILING_CLAUSE = /,\s+(?:with|which|who|where|when|while|as|after|amid|including|according|but|and|saying|following|despite|officials|sources|a move|in a|in an|the)\b|\s[-–—]\s|;\s|:\s/i;
 const PREPOSITIONS = new Set("on in at for from to with by after over about amid as during against into near before under".split(" "));
 /** Words that open a second part of a sentence: a title can end just before them. */
@@ -417,7 +418,7 @@ function opensRelative(words: string[], k: number): boolean {
 
 /**
  * Whether words[0..cut) state something: a verb outside any relative clause, the verb
- * right after "who"/"which"/"that" belonging to that clause, and one joined to it by "and"
+ * (with its auxiliaries) right after "who"/"which"/"that" belonging to that clause, and one joined to it by "and"
  * ("A former employee who opened fire and killed" states nothing yet; "One man is dead after
  * … a gunman who marched" does).
  */
@@ -428,13 +429,35 @@ function hasMainVerb(words: string[], cut: number): boolean {
     if (opensRelative(words, k)) {
       relativeVerbPending = inRelative = true;
     } else if (isVerbLike(words, k)) {
-      // "… who opened fire and killed one man" is still the relative clause.
-      const continues = inRelative && /^(?:and|or)$/i.test(words[k - 1]);
+      // "… that are scheduled" is one verb; "… who opened fire and killed one man" is still
+      // the relative clause.
+      const continues = (k > 0 && isVerbLike(words, k - 1)) || (inRelative && /^(?:and|or)$/i.test(words[k - 1]));
       if (!relativeVerbPending && !continues) return true;
       relativeVerbPending = false;
     }
   }
   return false;
+}
+
+/**
+ * Whether words[k] is a participle opening a reduced relative clause after a noun ("an
+ * election | meant to show", "an election | held after …"): a title cuts before it, never
+ * right after it.
+ */
+function opensReducedRelative(words: string[], k: number): boolean {
+  if (k < 1) return false;
+  const bare = bareWord(words[k]);
+  const before = bareWord(words[k - 1]);
+  const next = (words[k + 1] ?? "").toLowerCase();
+  return (
+    (/ed$/.test(bare) || IRREGULAR_PAST.has(bare)) &&
+    startsLower(words[k]) &&
+    (next === "to" || PREPOSITIONS.has(next)) &&
+    startsLower(words[k - 1]) &&
+    !STOPWORDS.has(before) &&
+    !/ly$/.test(before) && // an adverb: "has finally | decided" is the verb
+    !isVerbLike(words, k - 1)
+  );
 }
 
 /** A title holds this many words at most (a long headline's length), and a cut leaves at least TITLE_MIN_WORDS. */
@@ -459,8 +482,20 @@ function endsWhole(words: string[], cut: number): boolean {
   if (STOPWORDS.has(bare) || /\.$/.test(last)) return false;
   // A lower-case "-ing" word is mostly a verb ("are counting"); "Beijing" is not.
   if (/ing$/.test(bare) && bare.length >= 5 && startsLower(last)) return false;
-  // A relative clause of its verb alone ("the blaze which began | on the roof").
-  if (cut >= 2 && opensRelative(words, cut - 2) && isVerbLike(words, cut - 1)) return false;
+  // A relative clause of its verb alone ("the blaze which began | on the roof", "elections
+  // that are scheduled | for …"), a reduced one ("an election held | after …"), a clause
+  // after "that" before its verb ("announced that the team | has relieved …").
+  let verbStart = cut;
+  while (verbStart > 0 && isVerbLike(words, verbStart - 1)) verbStart--;
+  if (verbStart < cut && verbStart > 0 && opensRelative(words, verbStart - 1)) return false;
+  if (opensReducedRelative(words, cut - 1)) return false;
+  let that = cut - 1;
+  while (that > 0 && bareWord(words[that]) !== "that") that--;
+  if (that > 0 && isVerbLike(words, that - 1)) {
+    let verb = that + 1;
+    while (verb < cut && !isVerbLike(words, verb)) verb++;
+    if (verb === cut) return false;
+  }
   // A verb after "to" ("tried to take"; a plural or a name after it is a destination).
   if (words[cut - 2]?.toLowerCase() === "to" && startsLower(last) && !/s$/.test(bare)) return false;
   // A participle before "to", an article, a pronoun or a number opens what the verb needs
@@ -499,22 +534,7 @@ function titleCut(words: string[]): number {
     }
     return CLAUSE_OPENERS.has(word);
   };
-  // A participle after a noun opens a reduced relative clause ("an election | meant to show",
-  // "an election | hailed by the government").
-  const opensReducedRelative = (k: number): boolean => {
-    const bare = bareWord(words[k]);
-    const next = (words[k + 1] ?? "").toLowerCase();
-    return (
-      (/ed$/.test(bare) || IRREGULAR_PAST.has(bare)) &&
-      startsLower(words[k]) &&
-      (next === "to" || PREPOSITIONS.has(next)) &&
-      startsLower(words[k - 1]) &&
-      !STOPWORDS.has(bareWord(words[k - 1])) &&
-      !/ly$/.test(bareWord(words[k - 1])) && // an adverb: "has finally | decided" is the verb
-      !isVerbLike(words, k - 1)
-    );
-  };
-  const opensPhrase = (k: number): boolean => PREPOSITIONS.has(words[k].toLowerCase()) || RELATIVES.has(words[k].toLowerCase()) || opensReducedRelative(k);
+  const opensPhrase = (k: number): boolean => PREPOSITIONS.has(words[k].toLowerCase()) || RELATIVES.has(words[k].toLowerCase()) || opensReducedRelative(words, k);
   // Else end a phrase before a function word ("… a police officer | and a state bomb …"), else anywhere it ends whole.
   const opensFunctionWord = (k: number): boolean => STOPWORDS.has(words[k].toLowerCase());
   // A title that states something (has its main verb) first; a few words over the limit to end
@@ -556,7 +576,11 @@ export function titleFromLead(paragraphs: Paragraph[]): string | null {
   if (leading && wordCount(clause.slice(leading[0].length)) >= 6) clause = clause.slice(leading[0].length);
   clause = clause.replace(ASIDE, (aside, at: number) => {
     const before = clause.slice(0, at).split(/\s+/);
-    return hasMainVerb(before, before.length) ? aside : " ";
+    // A bare pair of commas is an aside only before the verb it held apart from its subject
+    // ("Bettie Page, the pin-up model …, has died"), not around a list item or a place.
+    const after = clause.slice(at + aside.length).split(/\s+/, 1);
+    const holdsApart = !aside.startsWith(",") || /^,\s+(?:who|whose|which)\s/.test(aside) || isVerbLike(after, 0);
+    return holdsApart && !hasMainVerb(before, before.length) ? " " : aside;
   });
   const trailing = TRAILING_CLAUSE.exec(clause);
   if (trailing && wordCount(clause.slice(0, trailing.index)) >= 5) clause = clause.slice(0, trailing.index);
