@@ -17,19 +17,17 @@ export function clean(article: IngestedArticle): CleanArticle {
   // reignited in Athens following vigils …"): the deck opens the body.
   const deckAt = headline !== null && wordCountUpTo(headline, DECKED_HEADLINE_WORDS) >= DECKED_HEADLINE_WORDS ? retoldHeadlineCut(headline) : -1;
   if (deckAt > 0) {
-    body.unshift({ text: headline!.slice(deckAt), sentences: [headline!.slice(deckAt)] });
-    headline = headline!.slice(0, deckAt).trimEnd();
+    const { cut, rest } = headlineCut([headline!], deckAt);
+    headline = cut;
+    body.unshift({ text: rest.join(" "), sentences: rest });
   }
-  if (headline === null && body.length > 0 && isPastedHeadline(body[0].sentences)) {
-    headline = body[0].sentences[0];
-    const rest = body[0].sentences.slice(1);
-    body[0] = { text: rest.join(" "), sentences: rest };
-  } else if (headline === null && body.length > 0) {
-    const first = body[0].sentences[0];
-    const cut = retoldHeadlineCut(first);
-    if (cut > 0) {
-      headline = first.slice(0, cut).trimEnd();
-      const rest = [first.slice(cut), ...body[0].sentences.slice(1)];
+  if (headline === null && body.length > 0) {
+    // Pasted in front of the lead: the whole first sentence, or the start the lead retells.
+    const sentences = body[0].sentences;
+    const at = isPastedHeadline(sentences) ? sentences[0].length : retoldHeadlineCut(sentences[0]);
+    if (at > 0) {
+      const { cut, rest } = headlineCut(sentences, at);
+      headline = cut;
       body[0] = { text: rest.join(" "), sentences: rest };
     }
   }
@@ -63,6 +61,12 @@ function isPastedHeadline(sentences: string[]): boolean {
   return words >= 3 && words <= 20 && !isDateline(first) && !isCaption(first);
 }
 
+/** A headline cut from the first of `sentences` at character `at`, and the sentences left after it. */
+function headlineCut(sentences: string[], at: number): { cut: string; rest: string[] } {
+  const after = sentences[0].slice(at).trim();
+  return { cut: sentences[0].slice(0, at).trimEnd(), rest: after ? [after, ...sentences.slice(1)] : sentences.slice(1) };
+}
+
 /** Content terms of a pasted headline the lead must retell, in number and as a share of the headline's. */
 const RETOLD_TERMS = 3;
 const RETOLD_SHARE = 0.5;
@@ -81,6 +85,8 @@ const RETELLING_WORDS = 30;
  * a lead restates its headline. The character index of the cut, or -1.
  */
 function retoldHeadlineCut(sentence: string): number {
+  // Headline Case capitalizes every word, so there a capital marks no join.
+  if (isHeadlineCase(sentence)) return -1;
   const words = [...sentence.matchAll(/\S+/g)];
   for (let k = 3; k <= Math.min(15, words.length - 2); k++) {
     const [word] = words[k];
@@ -92,7 +98,7 @@ function retoldHeadlineCut(sentence: string): number {
     const lead = new Set(contentTerms(sentence.slice(words[k].index, windowEnd.index + windowEnd[0].length)));
     let retold = 0;
     for (const term of headlineTerms) if (lead.has(term)) retold++;
-    if (retold >= RETOLD_TERMS && retold >= RETOLD_SHARE * headlineTerms.size && !isHeadlineCase(sentence)) return words[k].index!;
+    if (retold >= RETOLD_TERMS && retold >= RETOLD_SHARE * headlineTerms.size) return words[k].index!;
   }
   return -1;
 }
