@@ -5,6 +5,7 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { renderSite, FRONT_PAGE_STORIES, xmlSafe, escapeHtml, cdata, type RenderedFile } from "../src/render";
 import type { DedupedArticle, Digest, Story } from "../src/pipeline/types";
 import { FEED_ITEMS } from "../src/render/feeds";
+import { outletName } from "../src/render/text";
 import seedsJson from "./fixtures/render/seeds-digest.json";
 
 const seeds = seedsJson as unknown as Digest;
@@ -650,4 +651,12 @@ describe("text helpers", () => {
 
 afterEach(() => {
   vi.useRealTimers();
+});
+
+describe("outlet names", () => {
+  it("names an article without a source by the domain its URL names, as ingest does, and no outlet for a non-http URL", () => {
+    expect(outletName(article("aurl", { source: null, url: "https://news.example.co.uk/2/a.stm" }))).toBe("example.co.uk");
+    expect(outletName(article("ajs", { source: " ", url: "javascript:alert(1)" }))).toBeNull();
+    expect(outletName(article("asrc", { source: "Example Wire", url: "https://news.example.co.uk/a" }))).toBe("Example Wire");
+  });
 });

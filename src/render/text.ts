@@ -1,6 +1,7 @@
 // Shared helpers for every renderer: XML-safe text, HTML escaping, URLs, dates, story order.
 // Everything here is pure and deterministic: no clock, no locale, no I/O.
 import { MONTH_NAMES, toRfc3339 } from "../pipeline/dates";
+import { outletFromUrl } from "../pipeline/ingest";
 import type { DedupedArticle, Digest, Story } from "../pipeline/types";
 
 // Characters XML 1.0 forbids (C0 controls other than tab/LF/CR, U+FFFE/U+FFFF, lone surrogates),
@@ -165,10 +166,12 @@ export function articleTime(article: DedupedArticle): { ms: number; entered: boo
   return entered !== null ? { ms: entered, entered: true } : null;
 }
 
-/** Display name of an article's outlet: the outlet, else the URL's host, else null. */
+/** Display name of an article's outlet: the outlet, else the one its http(s) URL names (as ingest names it), else null. */
 export function outletName(article: DedupedArticle): string | null {
   const source = article.source?.trim();
-  return source ? source : hostOf(article.url);
+  if (source) return source;
+  const href = httpUrl(article.url);
+  return href ? outletFromUrl(href) : null;
 }
 
 /** The summary as plain text: its sentences joined by spaces. */
