@@ -383,6 +383,28 @@ describe("the seed corpus, as a reader checks it", () => {
   });
 });
 
+describe("a story's summary and title", () => {
+  // Other news from Japan (a typhoon nearing Tokyo, July's exports): stories of their own that
+  // share words with the seeds' story ("Japan", "Tokyo", "United States", "July").
+  const others = Object.entries(storyInputs)
+    .filter(([path]) => path.includes("/japan-other-news/"))
+    .map(([path, text]) => ({ path: path.replace(/^.*\//, "other/"), bytes: encode(text), entered: "2024-08-01T00:00:00Z" }));
+  const seeds = Object.entries(SEEDS).map(([path, text]) => ({ path, bytes: encode(text), entered: "2024-07-30T00:00:00Z" }));
+  const seedStory = (files: typeof seeds) =>
+    buildDigest(files, { meta: { title: "t", description: "d", siteUrl: BASE, language: "en", ttlMinutes: 15 }, generatedAt: "2024-08-01T00:00:00Z", fingerprint: "f" }).stories.find((story) =>
+      story.articles.some((a) => a.path === seeds[0].path),
+    )!;
+
+  it("stay word for word when articles of other stories arrive", () => {
+    expect(others.length).toBe(4);
+    const alone = seedStory(seeds);
+    const among = seedStory([...seeds, ...others]);
+    expect(among.articles.map((a) => a.path)).toEqual(alone.articles.map((a) => a.path));
+    expect(among.summary).toEqual(alone.summary);
+    expect(among.title).toBe(alone.title);
+  });
+});
+
 describe("story ids across a split", () => {
   const story = (id: string, articles: string[]) => ({ id, articles: articles.map((a) => ({ id: a })) }) as unknown as Story;
 

@@ -3,7 +3,9 @@
 // support and lead position, filtered for self-containedness, and chosen greedily (MMR plus
 // coverage of what most sources agree on, and the calendar day they agree on) under a word
 // budget, never two that state the same fact. Each chosen sentence lists every article that
-// states it; copies state what their original states.
+// states it; copies state what their original states. A summary depends on its story's
+// articles alone (terms are weighted by English word frequency and by the story's own sources,
+// never by the rest of the corpus), so articles arriving in other stories leave it as it is.
 //
 // Speed: every build summarizes every story, so the work is kept near linear. termStats
 // (terms.ts) reads each article once and keeps the term ids of its leading sentences (the only
@@ -12,10 +14,10 @@
 // over maps. Each cosine is still summed in the order of the plain pairwise definition (see
 // cosinesWith), so the speed-ups cannot flip a near-tie.
 import { appendTo, grown, transpose } from "./collections";
-import { LEAD_SENTENCES, idf, originalIndexes, type TermStats } from "./terms";
+import { LEAD_SENTENCES, originalIndexes, type TermStats } from "./terms";
 import { calendarDays } from "./dates";
 import { isCaption } from "./signals";
-import { contentTerms, wordCount } from "./text";
+import { commonTermRank, contentTerms, wordCount } from "./text";
 import type { DedupedArticle, SummarySentence } from "./types";
 
 interface SummaryOptions {
@@ -32,7 +34,7 @@ const DEFAULT_SUMMARY_OPTIONS: SummaryOptions = { minWords: 40, targetWords: 50,
 
 // Tuned on NeuS validation (three outlets per story, human reference summaries) with gold and
 // predicted clusters; the optimum is flat, so these are round values, not fitted ones.
-/** Cosine between two sentences' tf-idf vectors at which they state the same fact. */
+/** Cosine between two sentences' term vectors at which they state the same fact. */
 const REDUNDANT = 0.3;
 /** Cosine at which two sentences are linked in the LexRank graph. */
 const LEXRANK_FLOOR = 0.1;
@@ -87,20 +89,34 @@ function selfContained(sentence: string, words: number): boolean {
   return true;
 }
 
+/** Rank given to a term outside the common-word list: as specific as a word can be. */
+const RARE_TERM_RANK = 50_000;
+/** How much a term's share of the story's sources lowers its weight in sentence vectors (see summarizeWith). */
+const STORY_IDF_SHARE = 0.5;
+
+/**
+ * How specific a term is: from its rank among the most frequent English words, not from how
+ * many corpus articles use it, so a story's summary depends on its own articles alone and
+ * stays as it is when articles arrive in other stories.
+ */
+function specificity(term: string): number {
+  return 1 + Math.log(1 + (commonTermRank(term) ?? RARE_TERM_RANK) / 100);
+}
+
 /** A story's terms as small integer ids, so per-term data sits in arrays, not maps. */
 class Vocabulary {
-  /** By story term id: how many corpus articles use the term, and its idf. */
-  readonly df: number[] = [];
-  readonly idf: number[] = [];
+  /** By story term id: the term's specificity, and whether it is a word outside the common-word list. */
+  readonly specificity: number[] = [];
+  readonly uncommon: boolean[] = [];
   /** Corpus ids given story ids, to clear the stats' scratch after the story. */
   private readonly corpusIds: number[] = [];
-  /** Terms no counted article uses (a duplicate's own words): df 0. */
+  /** Terms termStats did not read (a duplicate's own words). */
   private readonly unindexed = new Map<string, number>();
 
   constructor(private readonly stats: TermStats) {}
 
   get size(): number {
-    return this.df.length;
+    return this.specificity.length;
   }
 
   /**
@@ -121,13 +137,17 @@ class Vocabulary {
     const { stats } = this;
     let id = stats.local[corpusId];
     if (id < 0) {
-      id = this.df.length;
+      id = this.add(stats.terms[corpusId]);
       stats.local[corpusId] = id;
       this.corpusIds.push(corpusId);
-      this.df.push(stats.df[corpusId]);
-      this.idf.push(stats.idf[corpusId]);
     }
     return id;
+  }
+
+  private add(term: string): number {
+    this.specificity.push(specificity(term));
+    this.uncommon.push(commonTermRank(term) === undefined);
+    return this.specificity.length - 1;
   }
 
   id(term: string): number {
@@ -135,10 +155,8 @@ class Vocabulary {
     if (corpusId !== undefined) return this.fromCorpus(corpusId);
     let id = this.unindexed.get(term);
     if (id === undefined) {
-      id = this.df.length;
+      id = this.add(term);
       this.unindexed.set(term, id);
-      this.df.push(0);
-      this.idf.push(idf(0, this.stats.documents));
     }
     return id;
   }
@@ -158,7 +176,7 @@ class Vocabulary {
 }
 
 /**
- * The candidates' tf-idf vectors in flat arrays: candidate i's distinct terms, in order of
+ * The candidates' term vectors (term frequency × term weight) in flat arrays: candidate i's distinct terms, in order of
  * first use, and their unit-length weights sit at offsets start[i] to start[i + 1]. The
  * postings give, for each term, the candidates using it and their weight for it.
  */
@@ -171,20 +189,20 @@ interface Vectors {
   postingWeight: Float64Array;
 }
 
-function sentenceVectors(candidates: Candidate[], vocabulary: Vocabulary): Vectors {
+function sentenceVectors(candidates: Candidate[], termWeights: Float64Array): Vectors {
   const n = candidates.length;
   const capacity = candidates.reduce((sum, c) => sum + c.tokens.length, 0);
   const start = new Int32Array(n + 1);
   const terms = new Int32Array(capacity);
   const weights = new Float64Array(capacity);
-  const tf = new Int32Array(vocabulary.size);
+  const tf = new Int32Array(termWeights.length);
   let end = 0;
   for (let i = 0; i < n; i++) {
     start[i] = end;
     for (const term of candidates[i].tokens) if (tf[term]++ === 0) terms[end++] = term;
     let norm = 0;
     for (let p = start[i]; p < end; p++) {
-      const weight = tf[terms[p]] * vocabulary.idf[terms[p]];
+      const weight = tf[terms[p]] * termWeights[terms[p]];
       weights[p] = weight;
       norm += weight * weight;
       tf[terms[p]] = 0;
@@ -193,7 +211,7 @@ function sentenceVectors(candidates: Candidate[], vocabulary: Vocabulary): Vecto
     for (let p = start[i]; p < end; p++) weights[p] /= norm;
   }
   start[n] = end;
-  const { start: postingStart, rows: postingCandidate, weights: postingWeight } = transpose(start, terms, weights, vocabulary.size);
+  const { start: postingStart, rows: postingCandidate, weights: postingWeight } = transpose(start, terms, weights, termWeights.length);
   return { start, terms: terms.subarray(0, end), weights: weights.subarray(0, end), postingStart, postingCandidate, postingWeight };
 }
 
@@ -306,7 +324,29 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
   }
   if (candidates.length === 0) return [];
   const n = candidates.length;
-  const vectors = sentenceVectors(candidates, vocabulary);
+  // How many sources use each term, in their title or candidate sentences (a title term no
+  // candidate uses could earn nothing, so it is skipped).
+  const storyDf = new Int32Array(vocabulary.size);
+  const countedFor = new Int32Array(vocabulary.size).fill(-1);
+  const countTerm = (term: number | undefined, index: number) => {
+    if (term === undefined || countedFor[term] === index) return;
+    countedFor[term] = index;
+    storyDf[term]++;
+  };
+  for (let o = 0, c = 0; o < originals.length; o++) {
+    const index = originals[o];
+    for (const term of contentTerms(articles[index].title)) countTerm(vocabulary.find(term), index);
+    // Candidates come grouped by article, in the order of originals.
+    for (; c < n && candidates[c].article === index; c++) for (const term of candidates[c].tokens) countTerm(term, index);
+  }
+  // A term's weight in sentence vectors: its specificity, less for a term more of the story's
+  // sources use (an idf within the story, damped by STORY_IDF_SHARE): what every source says
+  // is the story's topic, and two sentences that share only it do not state the same fact.
+  const termWeights = new Float64Array(vocabulary.size);
+  for (let t = 0; t < vocabulary.size; t++) {
+    termWeights[t] = vocabulary.specificity[t] * (1 + STORY_IDF_SHARE * Math.log((sources + 1) / (storyDf[t] + 0.5)));
+  }
+  const vectors = sentenceVectors(candidates, termWeights);
   const articleOf = Int32Array.from(candidates, (c) => c.article);
   const scratch: Scratch = {
     forward: new Float64Array(n),
@@ -341,32 +381,19 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
   const centrality = lexRank(neighbourStart, neighbours);
   const scores = candidates.map((candidate, i) => {
     const lead = 1 / Math.sqrt(1 + candidate.position);
-    // Words no other source and almost no other article uses mark spun or garbled text.
-    const rare = candidate.tokens.filter((t) => vocabulary.df[t] <= 1).length / candidate.tokens.length;
+    // Uncommon words no other source uses mark garbled text (a misspelling, a mangled name, a
+    // rare synonym a spinner swapped in).
+    const rare = candidate.tokens.filter((t) => storyDf[t] <= 1 && vocabulary.uncommon[t]).length / candidate.tokens.length;
     const fluency = sources > 1 ? 1 - 0.5 * rare : 1;
     return (0.35 * centrality[i] + 0.35 * support[i] + 0.3 * lead) * fluency;
   });
 
   // Coverage: a term is worth what most sources agree on (share of sources using it, squared)
-  // times how specific it is (idf), so dates, places and names that several outlets print
+  // times how specific it is, so dates, places and names that several outlets print
   // ("July 28", "Tokyo") pull in the sentence that states them; one outlet's angle, or a
-  // clustering stray's topic, counts for little. Covered terms earn nothing twice. Only terms
-  // some candidate uses can earn anything, so title terms outside the vocabulary are skipped.
-  const storyDf = new Int32Array(vocabulary.size);
-  const countedFor = new Int32Array(vocabulary.size).fill(-1);
-  const countTerm = (term: number | undefined, index: number) => {
-    if (term === undefined || countedFor[term] === index) return;
-    countedFor[term] = index;
-    storyDf[term]++;
-  };
-  for (let o = 0, c = 0; o < originals.length; o++) {
-    const index = originals[o];
-    for (const term of contentTerms(articles[index].title)) countTerm(vocabulary.find(term), index);
-    // Candidates come grouped by article, in the order of originals.
-    for (; c < n && candidates[c].article === index; c++) for (const term of candidates[c].tokens) countTerm(term, index);
-  }
+  // clustering stray's topic, counts for little. Covered terms earn nothing twice.
   const termWeight = new Float64Array(vocabulary.size);
-  for (let t = 0; t < vocabulary.size; t++) termWeight[t] = (storyDf[t] / sources) ** 2 * vocabulary.idf[t];
+  for (let t = 0; t < vocabulary.size; t++) termWeight[t] = (storyDf[t] / sources) ** 2 * vocabulary.specificity[t];
   const covered = new Uint8Array(vocabulary.size);
   const gain = (i: number) => {
     let g = 0;

@@ -1,5 +1,5 @@
 // Stage 4, terms: every original article's sentences read once into content-term ids, with
-// how many originals use each term. Clustering (stage 5) builds its term vectors from this
+// how often each article uses each term. Clustering (stage 5) builds its term vectors from this
 // reading and summaries (stage 6) score sentences with it, so no stage tokenizes the body again.
 import { grown } from "./collections";
 import { contentTerms } from "./text";
@@ -9,19 +9,15 @@ import type { DedupedArticle } from "./types";
 export const LEAD_SENTENCES = 12;
 
 /**
- * Corpus statistics, made by termStats: how many original articles use each term (df, idf by
- * term id), the term ids of every article's leading sentences (4 bytes a term, about 6 MB for
- * 10,000 articles), and each article's distinct body terms with how often it uses each (about
- * 14 MB more), which term vectors and story titles are made from.
+ * The corpus's terms as read by termStats: an id per term, the term ids of every article's
+ * leading sentences (4 bytes a term, about 6 MB for 10,000 articles), which summaries score,
+ * and each article's distinct body terms with how often it uses each (about 14 MB more), which
+ * term vectors and story titles are made from.
  */
 export interface TermStats {
-  documents: number;
   ids: Map<string, number>;
   /** By term id: the term. */
   terms: string[];
-  /** By term id. */
-  df: Int32Array;
-  idf: Float64Array;
   leads: Map<DedupedArticle, Lead>;
   /** Every kept sentence's term ids, one sentence after another (see Lead). */
   leadTerms: Int32Array;
@@ -67,10 +63,6 @@ class IntBuffer {
   }
 }
 
-export function idf(df: number, documents: number): number {
-  return Math.log((documents + 1) / (df + 0.5)) + 1;
-}
-
 /**
  * The articles that are not copies of another in the set, by position: the ones whose words
  * count (a copy's are its original's). A copy whose original is missing counts as an original.
@@ -83,7 +75,6 @@ export function originalIndexes(articles: DedupedArticle[]): number[] {
 export function termStats(articles: DedupedArticle[]): TermStats {
   const ids = new Map<string, number>();
   const terms: string[] = [];
-  const df: number[] = [];
   const lastDocument: number[] = []; // counts a term once per article without a Set per article
   const lastSlot: number[] = []; // where the term sits in bodyTerms for the article that last used it
   let documents = 0;
@@ -93,13 +84,11 @@ export function termStats(articles: DedupedArticle[]): TermStats {
       id = ids.size;
       ids.set(term, id);
       terms.push(term);
-      df.push(0);
       lastDocument.push(0);
       lastSlot.push(0);
     }
     if (lastDocument[id] !== documents) {
       lastDocument[id] = documents;
-      df[id]++;
       lastSlot[id] = bodyTerms.length;
       bodyTerms.push(id);
       bodyCounts.push(1);
@@ -135,12 +124,9 @@ export function termStats(articles: DedupedArticle[]): TermStats {
     }
     leads.set(article, { first, sentences: leadBounds.length - first - 1, bodyStart, bodyEnd: bodyTerms.length });
   }
-  const stats: TermStats = {
-    documents,
+  return {
     ids,
     terms,
-    df: Int32Array.from(df),
-    idf: new Float64Array(ids.size),
     leads,
     leadTerms: leadTerms.toArray(),
     leadBounds: leadBounds.toArray(),
@@ -148,8 +134,6 @@ export function termStats(articles: DedupedArticle[]): TermStats {
     bodyCounts: bodyCounts.toArray(),
     local: new Int32Array(ids.size).fill(-1),
   };
-  for (let id = 0; id < ids.size; id++) stats.idf[id] = idf(df[id], documents);
-  return stats;
 }
 
 /** An article's distinct body term ids as termStats read them, or null when it did not (a copy). */

@@ -515,18 +515,39 @@ function startsSentence(starter: string, before: string, after: string): boolean
 }
 
 let commonWordRanks: Map<string, number> | undefined;
+let commonTermRanks: Map<string, number> | undefined;
+
+/** The most frequent English words, most frequent first; split on first use, so serving a page never pays for it. */
+function commonWords(): string[] {
+  return COMMON_WORDS.trim().split(" ");
+}
 
 /**
  * How common a word is in English: log(N + 1) − log(rank + 1) for the word at `rank` among the
- * N most frequent (a Zipf reading of rank as frequency), 0 for any other word. Built on first
- * use, so serving a page never pays for it.
+ * N most frequent (a Zipf reading of rank as frequency), 0 for any other word.
  */
 export function englishCommonness(word: string): number {
   if (!commonWordRanks) {
-    const words = COMMON_WORDS.trim().split(" ");
+    const words = commonWords();
     commonWordRanks = new Map(words.map((w, rank) => [w, Math.log(words.length + 1) - Math.log(rank + 1)]));
   }
   return commonWordRanks.get(word) ?? 0;
+}
+
+/**
+ * A content term's rank among the most frequent English words (the rank of its most frequent
+ * word: "said" and "says" give "said"'s to the stem "said"), or undefined for a term none of
+ * them stems to (names, numbers, rarer words).
+ */
+export function commonTermRank(term: string): number | undefined {
+  if (!commonTermRanks) {
+    commonTermRanks = new Map();
+    commonWords().forEach((word, rank) => {
+      const key = stem(word);
+      if (!commonTermRanks!.has(key)) commonTermRanks!.set(key, rank);
+    });
+  }
+  return commonTermRanks.get(term);
 }
 
 /**
