@@ -6,7 +6,7 @@
 // read, and a large publish written, over several runs. Any failure is recorded for /healthz
 // and leaves the live build as it was.
 import { siteMeta, type SiteVars } from "./config";
-import { analyzeFile, buildDigestFromAnalyses } from "./pipeline/build";
+import { STORY_TEXT_VERSION, analyzeFile, buildDigestFromAnalyses, storyTextKey, type StoryText, type StoryTextInput } from "./pipeline/build";
 import type { CleanArticle, Digest, FileAnalysis } from "./pipeline/types";
 import { renderFiles } from "./render/index";
 import { readIndex, writeIndex, type IndexEntry } from "./storage/article-index";
@@ -62,22 +62,34 @@ export type RebuildResult =
   | { status: "staging"; record: BuildRecord | null; publishing: Staging }
   | { status: "failed"; error: string; record: BuildRecord | null };
 
-/** What a published build shows, from its digest.json: each article's story id, and every corpus key it covers. */
-async function publishedContents(kv: KVNamespace, manifest: Manifest): Promise<{ storyIds: Record<string, string>; keys: Set<string> }> {
+interface PublishedContents {
+  /** Each article's story id. */
+  storyIds: Record<string, string>;
+  /** Every corpus key the build covers. */
+  keys: Set<string>;
+  /** Story titles and summaries by storyTextKey, when the build ran this STORY_TEXT_VERSION (else empty). */
+  texts: Map<string, StoryText>;
+}
+
+type PublishedStory = StoryText & { id: string; articles: (StoryTextInput & { id: string })[] };
+
+/** What a published build shows, from its digest.json. */
+async function publishedContents(kv: KVNamespace, manifest: Manifest): Promise<PublishedContents> {
   const entry = manifest.files["digest.json"];
   const text = entry ? await readBlob(kv, entry) : null;
-  const storyIds: Record<string, string> = {};
-  const keys = new Set<string>();
-  if (!text) return { storyIds, keys };
-  const published = JSON.parse(text) as { stories: { id: string; articles: { id: string; path: string }[] }[]; rejected: { path: string }[] };
+  const contents: PublishedContents = { storyIds: {}, keys: new Set(), texts: new Map() };
+  if (!text) return contents;
+  const published = JSON.parse(text) as { stories: PublishedStory[]; rejected: { path: string }[] };
+  const reusable = manifest.record.textVersion === STORY_TEXT_VERSION;
   for (const story of published.stories) {
     for (const article of story.articles) {
-      storyIds[article.id] = story.id;
-      keys.add(article.path);
+      contents.storyIds[article.id] = story.id;
+      contents.keys.add(article.path);
     }
+    if (reusable) contents.texts.set(storyTextKey(story.articles), { title: story.title, summary: story.summary });
   }
-  for (const rejection of published.rejected) keys.add(rejection.path);
-  return { storyIds, keys };
+  for (const rejection of published.rejected) contents.keys.add(rejection.path);
+  return contents;
 }
 
 /**
@@ -160,7 +172,7 @@ export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}
     if (previous && previous.record.fingerprint === fingerprintOf(entries) && !previous.record.pending && !options.force && !(await readStatus(kv)).publishing) {
       return { status: "unchanged", record: previous.record };
     }
-    const live = previous ? await publishedContents(kv, previous) : { storyIds: {}, keys: new Set<string>() };
+    const live: PublishedContents = previous ? await publishedContents(kv, previous) : { storyIds: {}, keys: new Set(), texts: new Map() };
     const { covered, analyses, pending } = await updateIndex(corpus, kv, budget, entries, options.readBatch ?? READ_BATCH, live.keys, options.afterClean);
     // A batch publishes only when it keeps all the live digest shows. After the index was lost
     // or retired (ANALYSIS_VERSION), or when objects it shows changed, a partial build would
@@ -178,7 +190,13 @@ export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}
     // that part of the corpus gives; the fingerprint says which part.
     const fingerprint = fingerprintOf(covered);
     const build = options.build ?? buildDigestFromAnalyses;
-    const digest = build(analyses, { meta: siteMeta(env), generatedAt: lastChanged(covered), fingerprint, previousStoryIds: live.storyIds });
+    const digest = build(analyses, {
+      meta: siteMeta(env),
+      generatedAt: lastChanged(covered),
+      fingerprint,
+      previousStoryIds: live.storyIds,
+      previousText: live.texts,
+    });
     checkShrink(previous, digest, options.allowShrink === true);
     const published = await publishBuild(
       kv,
@@ -191,6 +209,7 @@ export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}
         duplicates: digest.stats.duplicates,
         rejected: digest.rejected,
         pending,
+        textVersion: STORY_TEXT_VERSION,
       },
       renderFiles(digest),
       previous,

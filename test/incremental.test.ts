@@ -1,9 +1,11 @@
 // Incremental rebuilds inside workerd: after every add, edit and delete, the rebuild that
-// reads only what changed publishes exactly the bytes a full rebuild (article index dropped,
-// every object read and analysed again) publishes, and it reads only the changed objects.
+// reads only what changed (and takes untouched stories' titles and summaries from the live
+// build) publishes exactly the bytes a full rebuild (article index dropped, every object read
+// and analysed again, every story summarized again) publishes, and it reads only the changed
+// objects.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ANALYSIS_VERSION } from "../src/pipeline/build";
+import { ANALYSIS_VERSION, buildDigestFromAnalyses, storyTextKey } from "../src/pipeline/build";
 import { rebuild } from "../src/rebuild";
 import { readIndex, writeIndex } from "../src/storage/article-index";
 import { BUILD_INDEX_KEY, readBlob, readPointer } from "../src/storage/published";
@@ -73,7 +75,8 @@ describe("incremental rebuilds", () => {
 
       await dropIndex();
       const full = countingCorpus();
-      expect((await rebuild({ ...env, CORPUS: full.bucket }, { force: true })).status).toBe("published");
+      const fromScratch: typeof buildDigestFromAnalyses = (analyses, options) => buildDigestFromAnalyses(analyses, { ...options, previousText: undefined });
+      expect((await rebuild({ ...env, CORPUS: full.bucket }, { force: true, build: fromScratch })).status).toBe("published");
       expect(full.reads.sort(), `${step.name}: the full rebuild read everything`).toEqual(await r2Keys());
       expect(await liveOutputs(), `${step.name}: incremental == full`).toEqual(afterIncremental);
     }
@@ -100,6 +103,31 @@ describe("incremental rebuilds", () => {
     expect((await rebuild(env)).status).toBe("published");
     const after = await liveOutputs();
     expect(after[page]).toBe(before[page]);
+  });
+
+  it("takes the title and summary of every story whose articles are as they were from the live build, and of no other", async () => {
+    const offered: string[] = [];
+    let stories: { key: string; paths: string[] }[] = [];
+    const watching: typeof buildDigestFromAnalyses = (analyses, options) => {
+      offered.push(...(options.previousText?.keys() ?? []));
+      const digest = buildDigestFromAnalyses(analyses, options);
+      stories = digest.stories.map((story) => ({ key: storyTextKey(story.articles), paths: story.articles.map((a) => a.path).sort() }));
+      return digest;
+    };
+    await publishFresh(SEEDS);
+    await putArticles({ "wire/quake-a.txt": EVENTS["wire/quake-a.txt"], "wire/budget.txt": EVENTS["wire/budget.txt"] });
+    expect((await rebuild(env, { build: watching })).status).toBe("published");
+    const before = stories;
+    offered.length = 0;
+    // A second report joins the quake story; the seed and budget stories stay as they were.
+    await putArticles({ "daily/quake-b.txt": EVENTS["daily/quake-b.txt"] });
+    expect((await rebuild(env, { build: watching })).status).toBe("published");
+    const unchanged = stories.filter((story) => before.some((b) => b.key === story.key));
+    expect(unchanged.map((story) => story.paths.length).sort()).toEqual([1, 5]);
+    for (const story of unchanged) expect(offered, story.paths.join(",")).toContain(story.key);
+    const quake = stories.find((story) => story.paths.includes("daily/quake-b.txt"))!;
+    expect(quake.paths).toEqual(["daily/quake-b.txt", "wire/quake-a.txt"]);
+    expect(offered).not.toContain(quake.key);
   });
 });
 

@@ -1,7 +1,7 @@
 // Pure stages against fixture files (input and expected output side by side) and the seed
 // corpus as a reader checks it.
 import { describe, expect, it } from "vitest";
-import { buildDigest, inheritStoryIds } from "../src/pipeline/build";
+import { buildDigest, inheritStoryIds, storyTextKey } from "../src/pipeline/build";
 import { clean, joinSentences, titleFromLead } from "../src/pipeline/clean";
 import { calendarDays, parseDate } from "../src/pipeline/dates";
 import { ingest, outletFromUrl } from "../src/pipeline/ingest";
@@ -402,6 +402,20 @@ describe("a story's summary and title", () => {
     expect(among.articles.map((a) => a.path)).toEqual(alone.articles.map((a) => a.path));
     expect(among.summary).toEqual(alone.summary);
     expect(among.title).toBe(alone.title);
+  });
+
+  it("are taken from the previous build while the story's articles are as they were, and made again when one changes", () => {
+    const options = { meta: { title: "t", description: "d", siteUrl: BASE, language: "en", ttlMinutes: 15 }, generatedAt: "2024-08-01T00:00:00Z", fingerprint: "f" };
+    const first = buildDigest([...seeds, ...others], options);
+    // A previous build's text marked, so a reused text is told from one made again.
+    const previousText = new Map(first.stories.map((story) => [storyTextKey(story.articles), { title: `kept: ${story.title}`, summary: story.summary }]));
+    const again = buildDigest([...seeds, ...others], { ...options, previousText });
+    expect(again.stories.map((story) => story.title)).toEqual(first.stories.map((story) => `kept: ${story.title}`));
+    const edited = seeds.map((file, i) => (i === 0 ? { ...file, bytes: encode(new TextDecoder().decode(file.bytes) + "\n\nThe ministers will meet again next year.\n") } : file));
+    const afterEdit = buildDigest([...edited, ...others], { ...options, previousText });
+    const seedTitle = afterEdit.stories.find((story) => story.articles.some((a) => a.path === seeds[0].path))!.title;
+    expect(seedTitle).not.toMatch(/^kept: /);
+    expect(afterEdit.stories.filter((story) => story.title.startsWith("kept: "))).toHaveLength(first.stories.length - 1);
   });
 });
 

@@ -125,6 +125,7 @@ function article(id: string, over: Partial<DedupedArticle> = {}): DedupedArticle
   return {
     id,
     path: `${id}.txt`,
+    contentHash: `hash-${id}`,
     format: "text",
     url: null,
     headline: `Headline ${id}`,

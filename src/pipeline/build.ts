@@ -20,13 +20,42 @@ export interface BuildOptions {
   afterClean?: (article: CleanArticle) => void;
   /** Article id → story id in the previous build, so stories keep their ids as articles come and go. */
   previousStoryIds?: Record<string, string>;
+  /**
+   * Titles and summaries of the previous build's stories by storyTextKey, when that build ran
+   * the same STORY_TEXT_VERSION: a story whose articles are all as they were takes its text
+   * from there instead of being summarized again (the same text, as both depend on the story
+   * alone).
+   */
+  previousText?: Map<string, StoryText>;
 }
+
+export type StoryText = Pick<Story, "title" | "summary">;
+
+/** What a story's title and summary are made from, per article (see storyTextKey). */
+export type StoryTextInput = Pick<DedupedArticle, "path" | "contentHash" | "entered" | "duplicateOf">;
 
 /**
  * Version of what `analyzeFile` produces. Stored analyses (the Worker's article index) from
  * another version are ignored and redone, so bump it whenever ingest or clean output changes.
  */
-export const ANALYSIS_VERSION = 14;
+export const ANALYSIS_VERSION = 15;
+
+/**
+ * Version of how a story's title and summary are made from its analysed articles: a build
+ * reuses the previous build's text only when that build ran the same version, so bump the
+ * second part whenever dedupe, summarize or storyTitle would write other text.
+ */
+export const STORY_TEXT_VERSION = `${ANALYSIS_VERSION}.1`;
+
+/**
+ * Names everything a story's title and summary depend on: which files it holds, their
+ * contents, when they entered the corpus and which copies which. Two stories with equal keys
+ * get equal text (within one STORY_TEXT_VERSION).
+ */
+export function storyTextKey(articles: readonly StoryTextInput[]): string {
+  const lines = articles.map((a) => `${a.path}\t${a.contentHash}\t${a.entered}\t${a.duplicateOf}`);
+  return hash64(lines.sort().join("\n"));
+}
 
 /**
  * The per-file half of the pipeline: ingest and clean one file, or say why it was rejected.
@@ -61,7 +90,7 @@ export function buildDigestFromAnalyses(analyses: FileAnalysis[], options: Build
   const articles = dedupe(cleaned);
   const stats = termStats(articles);
   const groups = cluster(articles, stats);
-  const stories = groups.map((group) => makeStory(group.map((i) => articles[i]), stats));
+  const stories = groups.map((group) => makeStory(group.map((i) => articles[i]), stats, options.previousText));
   inheritStoryIds(stories, options.previousStoryIds ?? {});
   stories.sort((a, b) => compareDesc(a.updated, b.updated) || compareDesc(a.published, b.published) || (a.id < b.id ? -1 : 1));
   return {
@@ -139,19 +168,20 @@ export function inheritStoryIds(stories: Story[], previous: Record<string, strin
   }
 }
 
-function makeStory(members: DedupedArticle[], stats: TermStats): Story {
+function makeStory(members: DedupedArticle[], stats: TermStats, previousText: Map<string, StoryText> | undefined): Story {
   const articles = [...members].sort(byFirstSeen);
   const dates = articles.map(firstSeen).filter((d): d is string => d !== null).sort();
   const changes = articles.map((a) => a.entered ?? a.published).filter((d): d is string => d !== null).sort();
   const published = dates[0] ?? null;
   let updated = changes[changes.length - 1] ?? null;
   if (published && (!updated || updated < published)) updated = published;
+  const text = previousText?.get(storyTextKey(articles));
   return {
     id: storyId(articles[0]),
-    title: storyTitle(articles, stats),
+    title: text?.title ?? storyTitle(articles, stats),
     published,
     updated,
-    summary: summarize(articles, stats),
+    summary: text?.summary ?? summarize(articles, stats),
     articles,
   };
 }

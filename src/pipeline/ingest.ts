@@ -72,6 +72,7 @@ export function ingest(file: CorpusFile): IngestedArticle {
   const base: IngestedArticle = {
     id: articleId(file.path),
     path: file.path,
+    contentHash: hash64(text),
     format: markdown ? "markdown" : "text",
     url: null,
     headline: null,

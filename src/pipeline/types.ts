@@ -34,6 +34,8 @@ export interface FileAnalysis {
 export interface IngestedArticle {
   id: string;
   path: string;
+  /** Hash of the file's text: changes exactly when its content does (the id stays with the path). */
+  contentHash: string;
   format: "text" | "markdown";
   url: string | null;
   /** Headline as found in the article (front matter or headline line); null when the body starts at once. */

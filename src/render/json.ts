@@ -1,5 +1,5 @@
 // digest.json, contract v1: the digest as data for other programs. Fields listed in the contract
-// are always present; `url`, `entered`, `meta` and `stats` are additions (allowed by the contract).
+// are always present; `url`, `entered`, `contentHash`, `meta` and `stats` are additions (allowed by the contract).
 import type { SiteModel } from "./model";
 
 export const DIGEST_JSON_VERSION = 1;
@@ -32,6 +32,7 @@ export function renderDigestJson(site: SiteModel): string {
         duplicateOf: src.article.duplicateOf,
         url: src.url,
         entered: src.article.entered,
+        contentHash: src.article.contentHash,
       })),
     })),
     rejected: digest.rejected.map((r) => ({ path: r.path, reason: r.reason })),
