@@ -95,6 +95,11 @@ describe("sentence splitting on news text", () => {
     ["Protests born of deeper frustrations They gripped rocks and stones.", ["Protests born of deeper frustrations", "They gripped rocks and stones."]],
     ["Officer charged over boy's death A GREEK police officer has been charged.", ["Officer charged over boy's death", "A GREEK police officer has been charged."]],
     ["Blaze destroys supermarket HUGE flames were seen for miles.", ["Blaze destroys supermarket", "HUGE flames were seen for miles."]],
+    [
+      "Singer Finally Checks Into Rehab For Undisclosed Reasons It's been a long time coming, but the singer has entered a clinic.",
+      ["Singer Finally Checks Into Rehab For Undisclosed Reasons", "It's been a long time coming, but the singer has entered a clinic."],
+    ],
+    ["Five Things To Know About The Vote A recap.", ["Five Things To Know About The Vote A recap."]],
     // Capitals that name things rather than start sentences.
     ["A quake centered near The Geysers shook Cobb.", ["A quake centered near The Geysers shook Cobb."]],
     ["Vitamin A deficiency is rare among the A list.", ["Vitamin A deficiency is rare among the A list."]],

@@ -483,7 +483,10 @@ const CAPITALS_START = /^(?:(The|An|A) )?(\p{Lu}+)$/u;
  * pronouns but There and They start a sentence only after a lower-case word. A word in
  * capitals is mostly an acronym ("said NATO officials"): it starts a sentence only behind a
  * capitalized article ("A GREEK police officer") or when it is a common English word ("HUGE
- * fire"). Headline Case capitalizes every word, so there capitals say nothing.
+ * fire"). Headline Case capitalizes every word, so there capitals say nothing, except where
+ * it stops: a headline in Headline Case glued to a lead in sentence case ("Tara Reid Checks
+ * Into Rehab For Undisclosed Reasons It's been a long time coming, …") is cut where the
+ * lead's first word starts (see endsHeadlineCase).
  */
 function pushUnglued(sentence: string, out: string[]): void {
   // Few sentences have such a capital at all; a plain regex finds them much faster.
@@ -496,13 +499,31 @@ function pushUnglued(sentence: string, out: string[]): void {
     const [, before, starter, after] = match;
     const cut = match.index + before.length;
     GLUED_START.lastIndex = cut + 1;
-    if (STOPWORDS.has(before.toLowerCase()) || !startsSentence(starter, before, after)) continue;
+    if (STOPWORDS.has(before.toLowerCase())) continue;
+    const headlineEnds = endsHeadlineCase(sentence.slice(start, cut), sentence.slice(cut + 1));
+    if (!headlineEnds && !startsSentence(starter, before, after)) continue;
     headline ??= isHeadlineCase(sentence);
-    if (headline) return void out.push(sentence);
+    if (headline && !headlineEnds) return void out.push(sentence);
     out.push(sentence.slice(start, cut));
     start = cut + 1;
   }
   out.push(start === 0 ? sentence : sentence.slice(start));
+}
+
+/** Words of a Headline Case headline before its lead, at least. */
+const HEADLINE_CASE_WORDS = 4;
+
+/**
+ * Whether `before` is a headline in Headline Case and `after` a sentence that is not: every
+ * word of `before` starts with a capital or a digit, one past its first is a capitalized
+ * function word ("Into", "For": a name has none, a headline has), and `after` runs on in
+ * sentence case.
+ */
+function endsHeadlineCase(before: string, after: string): boolean {
+  const words = before.split(" ");
+  if (words.length < HEADLINE_CASE_WORDS || !words.every((word) => /^["'‘“]?[\p{Lu}\d]/u.test(word))) return false;
+  if (!words.slice(1).some((word) => STOPWORDS.has(word.toLowerCase()))) return false;
+  return wordCountUpTo(after, HEADLINE_CASE_WORDS) >= HEADLINE_CASE_WORDS && !isHeadlineCase(after);
 }
 
 /** Whether `starter` (a GLUED_START group 2) starts a new sentence between `before` and `after`. */
