@@ -3,7 +3,8 @@
 // the headline when there is one, else a short clause made from the lead.
 import { appendTo, grown, transpose } from "./collections";
 import { copyrightHolder, isCaption, isDateline, isPunctuationOnly, isSectionMarker, isSocialLine, withoutLabel } from "./signals";
-import { contentTerms, contentTermsAndKeyHash, detached, endsWithStop, isHeadlineCase, letterDigitKey, splitSentences, startsLower, STOPWORDS, wordCount, wordCountUpTo } from "./text";
+import { isCalendarName } from "./dates";
+import { contentTerms, contentTermsAndKeyHash, detached, endsWithStop, englishCommonness, isHeadlineCase, letterDigitKey, splitSentences, startsLower, STOPWORDS, wordCount, wordCountUpTo } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
 
 export function clean(article: IngestedArticle): CleanArticle {
@@ -24,7 +25,8 @@ export function clean(article: IngestedArticle): CleanArticle {
   if (headline === null && body.length > 0) {
     // Pasted in front of the lead: the whole first sentence, or the start the lead retells.
     const sentences = body[0].sentences;
-    const at = isPastedHeadline(sentences) ? sentences[0].length : retoldHeadlineCut(sentences[0]);
+    let at = isPastedHeadline(sentences) ? sentences[0].length : retoldHeadlineCut(sentences[0]);
+    if (at < 0) at = headlineseCut(sentences[0]);
     if (at > 0) {
       const { cut, rest } = headlineCut(sentences, at);
       headline = cut;
@@ -101,6 +103,53 @@ function retoldHeadlineCut(sentence: string): number {
     if (retold >= RETOLD_TERMS && retold >= RETOLD_SHARE * headlineTerms.size) return words[k].index!;
   }
   return -1;
+}
+
+/** Words a headline in headlinese runs to at most, and in which the lead after it reaches its verb. */
+const HEADLINESE_WORDS = 20;
+const SUBJECT_WORDS = 7;
+
+/**
+ * Where a headline in headlinese was pasted in front of a lead that states ("Greece rocked by
+ * more clashes over teenager's shooting Fresh riots were reported in Greece …", "… gunned down
+ * at office holiday party Employees at a Vancouver wholesaler were coping …"), when the lead
+ * does not retell it: before a common English word that is capitalized mid-sentence after a
+ * lower-case word that can end a headline, with a lower-case word after it, where the words
+ * before state nothing the way prose does (no verb but a participle with its preposition:
+ * "rocked by", "gunned down") and the words from it reach a verb within SUBJECT_WORDS. Prose
+ * states something within its first words, and a capital after a lower-case word mid-sentence
+ * is otherwise a name, which is no common word. The character index of the cut, or -1.
+ */
+function headlineseCut(sentence: string): number {
+  if (isHeadlineCase(sentence)) return -1;
+  const matches = [...sentence.matchAll(/\S+/g)];
+  const words = matches.map((m) => m[0]);
+  for (let k = 3; k <= Math.min(HEADLINESE_WORDS, words.length - 3); k++) {
+    const before = words[k - 1];
+    if (!startsLower(before) || STOPWORDS.has(bareWord(before)) || /[.!?:;,]$/.test(before) || !startsLower(words[k + 1])) continue;
+    const word = bareWord(words[k]);
+    if (!/^\p{Lu}\p{Ll}/u.test(words[k]) || STOPWORDS.has(word) || isCalendarName(word) || englishCommonness(word) === 0) continue;
+    if (statesInProse(words, k)) return -1;
+    const lead = words.slice(k, k + SUBJECT_WORDS + 1);
+    // An "-s" word right after a capital is as likely a plural ("Fresh riots"): there only an auxiliary counts.
+    const verbAt = (j: number): boolean =>
+      isVerbLike(lead, j) && !isParticiplePhrase(lead, j) && (startsLower(lead[j - 1]) || AUXILIARIES.has(bareWord(lead[j])));
+    if (lead.some((_, j) => j > 0 && verbAt(j))) return matches[k].index!;
+  }
+  return -1;
+}
+
+/** Whether words[k] is a participle with its preposition or particle ("rocked by", "gunned down"): headlinese for a passive, no verb of its own. */
+function isParticiplePhrase(words: string[], k: number): boolean {
+  const bare = bareWord(words[k]);
+  const next = bareWord(words[k + 1] ?? "");
+  return (/ed$/.test(bare) || IRREGULAR_PAST.has(bare)) && (PREPOSITIONS.has(next) || PARTICLES.has(next));
+}
+
+/** Whether words[0..cut) hold a verb the way prose does: one isVerbLike finds, that is not a participle with its preposition. */
+function statesInProse(words: string[], cut: number): boolean {
+  for (let k = 0; k < cut; k++) if (isVerbLike(words, k) && !isParticiplePhrase(words, k)) return true;
+  return false;
 }
 
 // A list line: short and not a sentence (rankings, related-link titles, bullets).
