@@ -4,7 +4,7 @@
 import { appendTo, grown, transpose } from "./collections";
 import { copyrightHolder, isCaption, isDateline, isPunctuationOnly, isSectionMarker, isSocialLine, withoutLabel } from "./signals";
 import { isCalendarName } from "./dates";
-import { contentTerms, contentTermsAndKeyHash, detached, endsWithStop, englishCommonness, isHeadlineCase, letterDigitKey, splitSentences, startsLower, STOPWORDS, wordCount, wordCountUpTo } from "./text";
+import { commonTermRank, contentTerms, contentTermsAndKeyHash, detached, endsWithStop, isHeadlineCase, letterDigitKey, splitSentences, startsLower, stem, STOPWORDS, wordCount, wordCountUpTo } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
 
 export function clean(article: IngestedArticle): CleanArticle {
@@ -113,12 +113,12 @@ const SUBJECT_WORDS = 7;
  * Where a headline in headlinese was pasted in front of a lead that states ("Greece rocked by
  * more clashes over teenager's shooting Fresh riots were reported in Greece …", "… gunned down
  * at office holiday party Employees at a Vancouver wholesaler were coping …"), when the lead
- * does not retell it: before a common English word that is capitalized mid-sentence after a
+ * does not retell it: before a word of a common English stem, capitalized mid-sentence after a
  * lower-case word that can end a headline, with a lower-case word after it, where the words
  * before state nothing the way prose does (no verb but a participle with its preposition:
  * "rocked by", "gunned down") and the words from it reach a verb within SUBJECT_WORDS. Prose
  * states something within its first words, and a capital after a lower-case word mid-sentence
- * is otherwise a name, which is no common word. The character index of the cut, or -1.
+ * is otherwise mostly a name. The character index of the cut, or -1.
  */
 function headlineseCut(sentence: string): number {
   if (isHeadlineCase(sentence)) return -1;
@@ -128,7 +128,7 @@ function headlineseCut(sentence: string): number {
     const before = words[k - 1];
     if (!startsLower(before) || STOPWORDS.has(bareWord(before)) || /[.!?:;,]$/.test(before) || !startsLower(words[k + 1])) continue;
     const word = bareWord(words[k]);
-    if (!/^\p{Lu}\p{Ll}/u.test(words[k]) || STOPWORDS.has(word) || isCalendarName(word) || englishCommonness(word) === 0) continue;
+    if (!/^\p{Lu}\p{Ll}/u.test(words[k]) || STOPWORDS.has(word) || isCalendarName(word) || commonTermRank(stem(word)) === undefined) continue;
     if (statesInProse(words, k)) return -1;
     const lead = words.slice(k, k + SUBJECT_WORDS + 1);
     // An "-s" word right after a capital is as likely a plural ("Fresh riots"): there only an auxiliary counts.
