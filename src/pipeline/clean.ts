@@ -87,13 +87,8 @@ const RETELLING_WORDS = 30;
  * a lead restates its headline. The character index of the cut, or -1.
  */
 function retoldHeadlineCut(sentence: string): number {
-  // Headline Case capitalizes every word, so there a capital marks no join.
-  if (isHeadlineCase(sentence)) return -1;
-  const words = [...sentence.matchAll(/\S+/g)];
-  for (let k = 3; k <= Math.min(15, words.length - 2); k++) {
-    const [word] = words[k];
-    const before = words[k - 1][0];
-    if (!/^\p{Lu}/u.test(word) || !startsLower(words[k + 1][0]) || /[.!?:;]$/.test(before) || STOPWORDS.has(before.toLowerCase())) continue;
+  const { words, joins } = headlineJoins(sentence, 15, 1);
+  for (const k of joins) {
     const headlineTerms = new Set(contentTerms(sentence.slice(0, words[k].index)));
     if (headlineTerms.size < RETOLD_TERMS) continue;
     const windowEnd = words[Math.min(k + RETELLING_WORDS, words.length) - 1];
@@ -103,6 +98,24 @@ function retoldHeadlineCut(sentence: string): number {
     if (retold >= RETOLD_TERMS && retold >= RETOLD_SHARE * headlineTerms.size) return words[k].index!;
   }
   return -1;
+}
+
+/**
+ * Where a headline pasted in front of its lead may end inside `sentence`, for the two cuts
+ * around: the words (with their offsets), and each k (3 up to `maxWords`, with `after` words
+ * after it) where word k is capitalized, the word after it starts lower-case, and the word
+ * before it can end a headline (not a function word, no full stop or colon). None in Headline
+ * Case, which capitalizes every word, so there a capital marks no join.
+ */
+function headlineJoins(sentence: string, maxWords: number, after: number): { words: RegExpExecArray[]; joins: number[] } {
+  const words = [...sentence.matchAll(/\S+/g)];
+  const joins: number[] = [];
+  if (isHeadlineCase(sentence)) return { words, joins };
+  for (let k = 3; k <= Math.min(maxWords, words.length - 1 - after); k++) {
+    const before = words[k - 1][0];
+    if (/^\p{Lu}/u.test(words[k][0]) && startsLower(words[k + 1][0]) && !/[.!?:;]$/.test(before) && !STOPWORDS.has(before.toLowerCase())) joins.push(k);
+  }
+  return { words, joins };
 }
 
 /** Words a headline in headlinese runs to at most, and in which the lead after it reaches its verb. */
@@ -121,12 +134,11 @@ const SUBJECT_WORDS = 7;
  * is otherwise mostly a name. The character index of the cut, or -1.
  */
 function headlineseCut(sentence: string): number {
-  if (isHeadlineCase(sentence)) return -1;
-  const matches = [...sentence.matchAll(/\S+/g)];
+  const { words: matches, joins } = headlineJoins(sentence, HEADLINESE_WORDS, 2);
   const words = matches.map((m) => m[0]);
-  for (let k = 3; k <= Math.min(HEADLINESE_WORDS, words.length - 3); k++) {
+  for (const k of joins) {
     const before = words[k - 1];
-    if (!startsLower(before) || STOPWORDS.has(bareWord(before)) || /[.!?:;,]$/.test(before) || !startsLower(words[k + 1])) continue;
+    if (!startsLower(before) || before.endsWith(",") || STOPWORDS.has(bareWord(before))) continue;
     const word = bareWord(words[k]);
     if (!/^\p{Lu}\p{Ll}/u.test(words[k]) || STOPWORDS.has(word) || isCalendarName(word) || commonTermRank(stem(word)) === undefined) continue;
     if (statesInProse(words, k)) return -1;
@@ -143,7 +155,7 @@ function headlineseCut(sentence: string): number {
 function isParticiplePhrase(words: string[], k: number): boolean {
   const bare = bareWord(words[k]);
   const next = bareWord(words[k + 1] ?? "");
-  return (/ed$/.test(bare) || IRREGULAR_PAST.has(bare)) && (PREPOSITIONS.has(next) || PARTICLES.has(next));
+  return isPastForm(bare) && (PREPOSITIONS.has(next) || PARTICLES.has(next));
 }
 
 /** Whether words[0..cut) hold a verb the way prose does: one isVerbLike finds, that is not a participle with its preposition. */
@@ -444,6 +456,10 @@ const PARTICLES = new Set("out up down off".split(" "));
 const IRREGULAR_PAST = new Set(
   "got went took made said told left gave came ran set put cut hit shed fled held met won lost sent kept became began saw found brought sold paid led fell rose struck spent built broke wrote drove fought caught threw stood sat meant known seen shown given taken thought heard felt chosen done gone".split(" "),
 );
+/** A past tense or participle, by its ending or the irregular list (a lower-case bare word). */
+function isPastForm(bare: string): boolean {
+  return /ed$/.test(bare) || IRREGULAR_PAST.has(bare);
+}
 const DETERMINERS = new Set("a an the his her its their our my your this these those".split(" "));
 const AUXILIARIES = new Set("is are was were be been has have had will would can could may might shall should must do does did".split(" "));
 
@@ -505,7 +521,7 @@ function opensReducedRelative(words: string[], k: number): boolean {
   const before = bareWord(words[k - 1]);
   const next = (words[k + 1] ?? "").toLowerCase();
   return (
-    (/ed$/.test(bare) || IRREGULAR_PAST.has(bare)) &&
+    isPastForm(bare) &&
     startsLower(words[k]) &&
     (next === "to" || PREPOSITIONS.has(next)) &&
     startsLower(words[k - 1]) &&
@@ -555,7 +571,7 @@ function endsWhole(words: string[], cut: number): boolean {
   if (words[cut - 2]?.toLowerCase() === "to" && startsLower(last) && !/s$/.test(bare)) return false;
   // A participle before "to", an article, a pronoun or a number opens what the verb needs
   // ("sentenced | to life", "caused | an estimated $1 million", "made | her a cult favourite").
-  if ((/ed$/.test(bare) || IRREGULAR_PAST.has(bare)) && /^(?:to|a|an|the|his|her|its|their|him|them|one|two|three|four|five|six|seven|eight|nine|ten|\d.*)$/.test(next)) return false;
+  if (isPastForm(bare) && /^(?:to|a|an|the|his|her|its|their|him|them|one|two|three|four|five|six|seven|eight|nine|ten|\d.*)$/.test(next)) return false;
   if (PARTICLES.has(next) || (next === "at" && /^(?:least|most)$/i.test(words[cut + 1] ?? ""))) return false;
   const prefix = words.slice(0, cut);
   const joined = prefix.join(" ");
