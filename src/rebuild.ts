@@ -73,12 +73,12 @@ interface PublishedContents {
 
 type PublishedStory = StoryText & { id: string; articles: (StoryTextInput & { id: string })[] };
 
-/** What a published build shows, from its digest.json. */
-async function publishedContents(kv: KVNamespace, manifest: Manifest): Promise<PublishedContents> {
-  const entry = manifest.files["digest.json"];
+/** What a published build shows, from its digest.json (nothing when there is no build). */
+async function publishedContents(kv: KVNamespace, manifest: Manifest | null): Promise<PublishedContents> {
+  const entry = manifest?.files["digest.json"];
   const text = entry ? await readBlob(kv, entry) : null;
   const contents: PublishedContents = { storyIds: {}, keys: new Set(), texts: new Map() };
-  if (!text) return contents;
+  if (!manifest || !text) return contents;
   const published = JSON.parse(text) as { stories: PublishedStory[]; rejected: { path: string }[] };
   const reusable = manifest.record.textVersion === STORY_TEXT_VERSION;
   for (const story of published.stories) {
@@ -172,7 +172,7 @@ export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}
     if (previous && previous.record.fingerprint === fingerprintOf(entries) && !previous.record.pending && !options.force && !(await readStatus(kv)).publishing) {
       return { status: "unchanged", record: previous.record };
     }
-    const live: PublishedContents = previous ? await publishedContents(kv, previous) : { storyIds: {}, keys: new Set(), texts: new Map() };
+    const live = await publishedContents(kv, previous);
     const { covered, analyses, pending } = await updateIndex(corpus, kv, budget, entries, options.readBatch ?? READ_BATCH, live.keys, options.afterClean);
     // A batch publishes only when it keeps all the live digest shows. After the index was lost
     // or retired (ANALYSIS_VERSION), or when objects it shows changed, a partial build would

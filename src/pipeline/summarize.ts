@@ -94,15 +94,6 @@ const RARE_TERM_RANK = 50_000;
 /** How much a term's share of the story's sources lowers its weight in sentence vectors (see summarizeWith). */
 const STORY_IDF_SHARE = 0.5;
 
-/**
- * How specific a term is: from its rank among the most frequent English words, not from how
- * many corpus articles use it, so a story's summary depends on its own articles alone and
- * stays as it is when articles arrive in other stories.
- */
-function specificity(term: string): number {
-  return 1 + Math.log(1 + (commonTermRank(term) ?? RARE_TERM_RANK) / 100);
-}
-
 /** A story's terms as small integer ids, so per-term data sits in arrays, not maps. */
 class Vocabulary {
   /** By story term id: the term's specificity, and whether it is a word outside the common-word list. */
@@ -144,9 +135,15 @@ class Vocabulary {
     return id;
   }
 
+  /**
+   * A term's specificity comes from its rank among the most frequent English words, not from
+   * how many corpus articles use it, so a story's summary depends on its own articles alone
+   * and stays as it is when articles arrive in other stories.
+   */
   private add(term: string): number {
-    this.specificity.push(specificity(term));
-    this.uncommon.push(commonTermRank(term) === undefined);
+    const rank = commonTermRank(term);
+    this.specificity.push(1 + Math.log(1 + (rank ?? RARE_TERM_RANK) / 100));
+    this.uncommon.push(rank === undefined);
     return this.specificity.length - 1;
   }
 
@@ -176,9 +173,10 @@ class Vocabulary {
 }
 
 /**
- * The candidates' term vectors (term frequency × term weight) in flat arrays: candidate i's distinct terms, in order of
- * first use, and their unit-length weights sit at offsets start[i] to start[i + 1]. The
- * postings give, for each term, the candidates using it and their weight for it.
+ * The candidates' term vectors (term frequency × term weight) in flat arrays: candidate i's
+ * distinct terms, in order of first use, and their unit-length weights sit at offsets
+ * start[i] to start[i + 1]. The postings give, for each term, the candidates using it and
+ * their weight for it.
  */
 interface Vectors {
   start: Int32Array;
@@ -392,12 +390,12 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
   // times how specific it is, so dates, places and names that several outlets print
   // ("July 28", "Tokyo") pull in the sentence that states them; one outlet's angle, or a
   // clustering stray's topic, counts for little. Covered terms earn nothing twice.
-  const termWeight = new Float64Array(vocabulary.size);
-  for (let t = 0; t < vocabulary.size; t++) termWeight[t] = (storyDf[t] / sources) ** 2 * vocabulary.specificity[t];
+  const coverageWeight = new Float64Array(vocabulary.size);
+  for (let t = 0; t < vocabulary.size; t++) coverageWeight[t] = (storyDf[t] / sources) ** 2 * vocabulary.specificity[t];
   const covered = new Uint8Array(vocabulary.size);
   const gain = (i: number) => {
     let g = 0;
-    for (let p = vectors.start[i]; p < vectors.start[i + 1]; p++) if (!covered[vectors.terms[p]]) g += termWeight[vectors.terms[p]];
+    for (let p = vectors.start[i]; p < vectors.start[i + 1]; p++) if (!covered[vectors.terms[p]]) g += coverageWeight[vectors.terms[p]];
     return g;
   };
   const gainNorm = Math.max(...candidates.map((_, i) => gain(i))) || 1;

@@ -34,7 +34,7 @@ export interface FileAnalysis {
 export interface IngestedArticle {
   id: string;
   path: string;
-  /** Hash of the file's text: changes exactly when its content does (the id stays with the path). */
+  /** Hash of the file's decoded text: changes when the article's text does (the id stays with the path). */
   contentHash: string;
   format: "text" | "markdown";
   url: string | null;
