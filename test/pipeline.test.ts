@@ -395,10 +395,9 @@ describe("a story's summary and title", () => {
     .filter(([path]) => path.includes("/japan-other-news/"))
     .map(([path, text]) => ({ path: path.replace(/^.*\//, "other/"), bytes: encode(text), entered: "2024-08-01T00:00:00Z" }));
   const seeds = Object.entries(SEEDS).map(([path, text]) => ({ path, bytes: encode(text), entered: "2024-07-30T00:00:00Z" }));
-  const seedStory = (files: typeof seeds) =>
-    buildDigest(files, { meta: { title: "t", description: "d", siteUrl: BASE, language: "en", ttlMinutes: 15 }, generatedAt: "2024-08-01T00:00:00Z", fingerprint: "f" }).stories.find((story) =>
-      story.articles.some((a) => a.path === seeds[0].path),
-    )!;
+  const options = { meta: { title: "t", description: "d", siteUrl: BASE, language: "en", ttlMinutes: 15 }, generatedAt: "2024-08-01T00:00:00Z", fingerprint: "f" };
+  const seedStoryOf = (digest: ReturnType<typeof buildDigest>) => digest.stories.find((story) => story.articles.some((a) => a.path === seeds[0].path))!;
+  const seedStory = (files: typeof seeds) => seedStoryOf(buildDigest(files, options));
 
   it("stay word for word when articles of other stories arrive", () => {
     expect(others.length).toBe(4);
@@ -410,7 +409,6 @@ describe("a story's summary and title", () => {
   });
 
   it("are taken from the previous build while the story's articles are as they were, and made again when one changes", () => {
-    const options = { meta: { title: "t", description: "d", siteUrl: BASE, language: "en", ttlMinutes: 15 }, generatedAt: "2024-08-01T00:00:00Z", fingerprint: "f" };
     const first = buildDigest([...seeds, ...others], options);
     // A previous build's text marked, so a reused text is told from one made again.
     const previousText = new Map(first.stories.map((story) => [storyTextKey(story.articles), { title: `kept: ${story.title}`, summary: story.summary }]));
@@ -418,8 +416,7 @@ describe("a story's summary and title", () => {
     expect(again.stories.map((story) => story.title)).toEqual(first.stories.map((story) => `kept: ${story.title}`));
     const edited = seeds.map((file, i) => (i === 0 ? { ...file, bytes: encode(new TextDecoder().decode(file.bytes) + "\n\nThe ministers will meet again next year.\n") } : file));
     const afterEdit = buildDigest([...edited, ...others], { ...options, previousText });
-    const seedTitle = afterEdit.stories.find((story) => story.articles.some((a) => a.path === seeds[0].path))!.title;
-    expect(seedTitle).not.toMatch(/^kept: /);
+    expect(seedStoryOf(afterEdit).title).not.toMatch(/^kept: /);
     expect(afterEdit.stories.filter((story) => story.title.startsWith("kept: "))).toHaveLength(first.stories.length - 1);
   });
 });
