@@ -16,7 +16,7 @@ import {
   looksLikeHeadlineOfSentences,
 } from "./signals";
 import type { CorpusFile, IngestedArticle } from "./types";
-import { hash64, wordCount, wordCountUpTo } from "./text";
+import { hash64, splitSentences, wordCount, wordCountUpTo } from "./text";
 
 export const MAX_ARTICLE_BYTES = 1024 * 1024;
 
@@ -245,8 +245,13 @@ function readHeader(article: IngestedArticle, blocks: Block[], titled: boolean):
       takeDateline(article, text);
     } else if (isCaption(text) || isPunctuationOnly(text) || isSectionMarker(text) || isSocialLine(text)) {
       // page furniture above the headline
-    } else if (!article.headline && (heading !== undefined || looksLikeHeadline(text) || (!titled && cursor === firstText(lines) && standsAlone(blocks, lines, cursor) && looksLikeHeadlineOfSentences(text)))) {
-      article.headline = text;
+    } else if (
+      !article.headline &&
+      (heading !== undefined ||
+        looksLikeHeadline(text) ||
+        (!titled && cursor === firstText(lines) && (datedInHeader(lines, cursor, firstBlockIsHeader) || (standsAlone(blocks, lines, cursor) && looksLikeHeadlineOfSentences(text)))))
+    ) {
+      article.headline = withoutFinalStop(text);
     } else if (firstBlockIsHeader && article.headline) {
       deck.push(text);
     } else {
@@ -329,6 +334,21 @@ function titleCaseAgency(name: string): string {
 /** The first header line that is text, not a URL or a dateline. */
 function firstText(lines: { text: string }[]): number {
   return lines.findIndex(({ text }) => !/^https?:\/\/\S+$/i.test(text) && !isDateline(text));
+}
+
+/** A one-sentence headline printed with a full stop reads as a title without it ("U.S." keeps its own). */
+function withoutFinalStop(headline: string): string {
+  return /[^.]\.$/.test(headline) && !/\b(?:U\.S|U\.K|Jr|Inc|Co)\.$/.test(headline) && splitSentences(headline).length === 1 ? headline.slice(0, -1) : headline;
+}
+
+/**
+ * A line over a dateline in the page's header block ("… Dies Aged 91." / "07 June 2013"): the
+ * page's title and date, even when the title ends with a full stop. A lead is not followed by
+ * a date line, and a header block is short lines with the body after it.
+ */
+function datedInHeader(lines: { text: string; block: number }[], index: number, firstBlockIsHeader: boolean): boolean {
+  const next = lines[index + 1];
+  return firstBlockIsHeader && lines[index].block === 0 && next !== undefined && next.block === 0 && isDateline(next.text) && wordCountUpTo(lines[index].text, 31) <= 30;
 }
 
 /** A line that is its own block, with more text after it: a headline's place, not a lead's. */
