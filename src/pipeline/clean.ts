@@ -4,7 +4,7 @@
 import { appendTo, grown, transpose } from "./collections";
 import { copyrightHolder, isCaption, isDateline, isPunctuationOnly, isSectionMarker, isSocialLine, withoutLabel } from "./signals";
 import { isCalendarName } from "./dates";
-import { commonTermRank, contentTerms, contentTermsAndKeyHash, detached, endsWithStop, isHeadlineCase, letterDigitKey, splitSentences, startsLower, stem, STOPWORDS, wordCount, wordCountUpTo } from "./text";
+import { HEADLINE_CASE_WORDS, commonTermRank, contentTerms, contentTermsAndKeyHash, detached, endsWithStop, isHeadlineCase, letterDigitKey, splitSentences, startsLower, stem, STOPWORDS, wordCount, wordCountUpTo } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
 
 export function clean(article: IngestedArticle): CleanArticle {
@@ -27,6 +27,7 @@ export function clean(article: IngestedArticle): CleanArticle {
     const sentences = body[0].sentences;
     let at = isPastedHeadline(sentences) ? sentences[0].length : retoldHeadlineCut(sentences[0]);
     if (at < 0) at = headlineseCut(sentences[0]);
+    if (at < 0) at = headlineCaseCut(sentences[0]);
     if (at > 0) {
       const { cut, rest } = headlineCut(sentences, at);
       headline = cut;
@@ -149,6 +150,33 @@ function headlineseCut(sentence: string): number {
     if (lead.some((_, j) => j > 0 && verbAt(j))) return matches[k].index!;
   }
   return -1;
+}
+
+/**
+ * Where a headline in Headline Case was pasted in front of a lead in sentence case that opens
+ * with a common noun ("Palin's Church Damaged In Suspicious Fire Authorities estimate the
+ * damages …"). splitSentences cuts such joins only at words that mostly open sentences ("The",
+ * "It's"); here, in an untitled article's first sentence, the cut falls before the last
+ * capitalized word of its capitalized start when that word is of a common English stem and a
+ * lower-case word follows, and the words before it read as a headline: at least
+ * HEADLINE_CASE_WORDS, a capitalized function word past the first (a name has none) and a past
+ * form ("Damaged": a name with a function word, "The University Of Texas Police Department
+ * said …", has none). The character index of the cut, or -1.
+ */
+function headlineCaseCut(sentence: string): number {
+  const words = [...sentence.matchAll(/\S+/g)];
+  let lower = 0;
+  while (lower < words.length && /^["'‘“]?[\p{Lu}\d]/u.test(words[lower][0])) lower++;
+  const start = lower - 1; // the lead's first word
+  if (start < HEADLINE_CASE_WORDS || lower === words.length || !startsLower(words[lower][0])) return -1;
+  const head = words.slice(0, start).map((match) => match[0]);
+  if (/[.!?:;,]$/.test(head[head.length - 1]) || !head.slice(1).some((word) => STOPWORDS.has(bareWord(word)))) return -1;
+  if (!head.some((word) => bareWord(word).length > 3 && isPastForm(bareWord(word)))) return -1;
+  const starter = words[start][0];
+  const bare = bareWord(starter);
+  if (!/^\p{Lu}\p{Ll}+$/u.test(starter) || STOPWORDS.has(bare) || isCalendarName(bare) || commonTermRank(stem(bare)) === undefined) return -1;
+  const lead = sentence.slice(words[start].index);
+  return wordCountUpTo(lead, HEADLINE_CASE_WORDS) >= HEADLINE_CASE_WORDS && !isHeadlineCase(lead) ? words[start].index! : -1;
 }
 
 /** Whether words[k] is a participle with its preposition or particle ("rocked by", "gunned down"): headlinese for a passive, no verb of its own. */

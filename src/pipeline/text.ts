@@ -511,7 +511,7 @@ function pushUnglued(sentence: string, out: string[]): void {
 }
 
 /** Words of a Headline Case headline before its lead, at least. */
-const HEADLINE_CASE_WORDS = 4;
+export const HEADLINE_CASE_WORDS = 4;
 
 /**
  * Whether `before` is a headline in Headline Case and `after` a sentence that is not: every
