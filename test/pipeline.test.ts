@@ -311,6 +311,14 @@ describe("summaries say when", () => {
     const summary = summaryOf({ ...BRIDGE, "b.txt": BRIDGE["b.txt"].replace(" on March 14,", ",") });
     expect(summary.join(" ")).not.toMatch(/March 14/);
   });
+
+  it("leave out a sentence cut off inside brackets", () => {
+    // As excerpts end: "… led by Jamie B. Raskin (D-Md." with the rest of the page gone.
+    const cutOff = BRIDGE["a.txt"].replace(", the city transport department said, leaving thousands of commuters looking for other routes into the city.", ", the city transport department (CTD.");
+    const summary = summaryOf({ ...BRIDGE, "a.txt": cutOff });
+    expect(summary.length).toBeGreaterThan(0);
+    expect(summary.filter((sentence) => sentence.includes("(CTD."))).toEqual([]);
+  });
 });
 
 describe("the seed corpus, as a reader checks it", () => {

@@ -86,6 +86,8 @@ function selfContained(sentence: string, words: number): boolean {
   const quotedWords = quoted.reduce((n, q) => n + wordCount(q), 0);
   if (quotedWords > words * 0.4) return false;
   if ((sentence.match(/["\u201C\u201D]/g) ?? []).length % 2 === 1) return false;
+  // A bracket left open: the sentence was cut off inside it ("… led by Jamie B. Raskin (D-Md.").
+  if ((sentence.match(/\(/g) ?? []).length !== (sentence.match(/\)/g) ?? []).length) return false;
   return true;
 }
 
