@@ -6,7 +6,7 @@
 // numbers read here). Candidate neighbours come from an inverted index (never all pairs);
 // stories are formed by average-linkage agglomeration over that sparse graph, so a group
 // only grows when most of its members agree. Copies follow their original.
-import { STOPWORDS, contentTerms, isHeadlineCase, isLetterOrDigit, isSpaceCode, isUpperLetter, normalizeText, stem } from "./text";
+import { STOPWORDS, contentTerms, isLetter, isLetterOrDigit, isSpaceCode, isUpperLetter, normalizeText, stem } from "./text";
 import type { DedupedArticle } from "./types";
 import { appendTo, grown, transpose } from "./collections";
 import { isCalendarName } from "./dates";
@@ -98,10 +98,19 @@ class WordBounds {
     }
   }
 }
-const sentenceWords = new WordBounds();
+const textWords = new WordBounds();
 
-/** Where entityTerms cuts sentences: after end punctuation, and at line breaks. */
-const SENTENCE_BREAK = /(?<=[.!?])\s+|\n+/;
+/**
+ * Whether the sentence ends between two words (the first ending at `end`, the next starting
+ * at `next`): after end punctuation, or at a line break. This is where splitting the text at
+ * /(?<=[.!?])\s+|\n+/ cuts, as the gap between two words is all whitespace.
+ */
+function endsSentence(text: string, end: number, next: number): boolean {
+  const last = text.charCodeAt(end - 1);
+  if (last === 0x2e || last === 0x21 || last === 0x3f) return true;
+  for (let i = end; i < next; i++) if (text.charCodeAt(i) === 0x0a) return true;
+  return false;
+}
 
 /** A word without the punctuation around it and without a possessive "'s". */
 function bareWord(raw: string): string {
@@ -115,27 +124,41 @@ function bareWord(raw: string): string {
 
 /**
  * Terms a reader would use to tell events apart: names (capitalized words mid-sentence) and
- * numbers, appended to `out`. Lines are cut apart first, so a text's terms are its lines'
- * terms one after another.
+ * numbers, appended to `out`. Sentences end after end punctuation and at line breaks, and one
+ * in Headline Case (isHeadlineCase, read off the same word bounds) has no names by case. One
+ * scan finds the words and where sentences end, so no sentence string is made.
  */
 function entityTerms(text: string, out: string[] = []): string[] {
   const normalized = normalizeText(text);
-  for (const sentence of normalized.split(SENTENCE_BREAK)) {
-    sentenceWords.read(sentence);
-    const namesByCase = !isHeadlineCase(sentence);
-    for (let index = 0; index < sentenceWords.count; index++) {
+  textWords.read(normalized);
+  const { starts, ends, count } = textWords;
+  for (let first = 0; first < count; ) {
+    let end = first + 1; // the sentence's words are first … end - 1
+    while (end < count && !endsSentence(normalized, ends[end - 1], starts[end])) end++;
+    let long = 0;
+    let capitalized = 0;
+    for (let index = first; index < end; index++) {
+      if (ends[index] - starts[index] < 4) continue;
+      const code = normalized.codePointAt(starts[index])!;
+      if (isLetter(code)) {
+        long++;
+        if (isUpperLetter(code)) capitalized++;
+      }
+    }
+    const namesByCase = !(long >= 3 && capitalized / long >= 0.6);
+    for (let index = first; index < end; index++) {
       // Most words start with a lowercase letter: neither a name nor a number, so skip the regexes.
-      const first = sentence.charCodeAt(sentenceWords.starts[index]);
-      if (first >= 97 && first <= 122) continue;
-      const word = bareWord(sentence.slice(sentenceWords.starts[index], sentenceWords.ends[index]));
+      const lead = normalized.charCodeAt(starts[index]);
+      if (lead >= 97 && lead <= 122) continue;
+      const word = bareWord(normalized.slice(starts[index], ends[index]));
       if (!word) continue;
-      const lead = word.charCodeAt(0);
-      if (lead >= 0x30 && lead <= 0x39 && /^\d[\d.,]*$/.test(word)) {
+      const firstCode = word.charCodeAt(0);
+      if (firstCode >= 0x30 && firstCode <= 0x39 && /^\d[\d.,]*$/.test(word)) {
         const value = word.replace(/,/g, "").replace(/\.$/, "");
         if (value.length >= 2 || /\./.test(value)) out.push("#" + value);
         continue;
       }
-      if (!namesByCase || index === 0) continue;
+      if (!namesByCase || index === first) continue;
       if (!isUpperLetter(word.codePointAt(0)!)) continue;
       const lower = word.toLowerCase();
       // Days and months say when, and outlets date an event each their own way ("Tuesday",
@@ -145,6 +168,7 @@ function entityTerms(text: string, out: string[] = []): string[] {
         if (part.length >= 2 && !STOPWORDS.has(part)) out.push("@" + stem(part));
       }
     }
+    first = end;
   }
   return out;
 }
