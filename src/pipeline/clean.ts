@@ -4,7 +4,7 @@
 import { appendTo, grown, transpose } from "./collections";
 import { copyrightHolder, isCaption, isDateline, isPunctuationOnly, isSectionMarker, isSocialLine, withoutLabel } from "./signals";
 import { isCalendarName } from "./dates";
-import { HEADLINE_CASE_WORDS, commonTermRank, contentTerms, contentTermsAndKeyHash, detached, endsWithStop, isHeadlineCase, letterDigitKey, splitSentences, startsLower, stem, STOPWORDS, wordCount, wordCountUpTo } from "./text";
+import { AUXILIARIES, HEADLINE_CASE_WORDS, IRREGULAR_PAST, commonTermRank, contentTerms, contentTermsAndKeyHash, detached, endsWithStop, isHeadlineCase, isPastForm, letterDigitKey, splitSentences, startsLower, stem, STOPWORDS, wordCount, wordCountUpTo } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
 
 export function clean(article: IngestedArticle): CleanArticle {
@@ -480,16 +480,7 @@ const CLAUSE_OPENERS = new Set("when while because although though but and after
 const RELATIVES = new Set("who whose which".split(" "));
 /** Words that finish a verb rather than open a phrase ("broke | out", "killed | at least"): never a cut. */
 const PARTICLES = new Set("out up down off".split(" "));
-/** Common irregular past tenses: after "and", the start of a second statement ("… in a mirror | and got a glimpse"); before an object, a verb that needs it. */
-const IRREGULAR_PAST = new Set(
-  "got went took made said told left gave came ran set put cut hit shed fled held met won lost sent kept became began saw found brought sold paid led fell rose struck spent built broke wrote drove fought caught threw stood sat meant known seen shown given taken thought heard felt chosen done gone".split(" "),
-);
-/** A past tense or participle, by its ending or the irregular list (a lower-case bare word). */
-function isPastForm(bare: string): boolean {
-  return /ed$/.test(bare) || IRREGULAR_PAST.has(bare);
-}
 const DETERMINERS = new Set("a an the his her its their our my your this these those".split(" "));
-const AUXILIARIES = new Set("is are was were be been has have had will would can could may might shall should must do does did".split(" "));
 
 /**
  * Whether a word reads as a verb: an auxiliary, a past form, or a lower-case "-s" word right

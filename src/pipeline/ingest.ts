@@ -16,7 +16,7 @@ import {
   looksLikeHeadlineOfSentences,
 } from "./signals";
 import type { CorpusFile, IngestedArticle } from "./types";
-import { hash64, splitSentences, wordCount, wordCountUpTo } from "./text";
+import { AUXILIARIES, hash64, isPastForm, splitSentences, wordCount, wordCountUpTo } from "./text";
 
 export const MAX_ARTICLE_BYTES = 1024 * 1024;
 
@@ -253,7 +253,8 @@ function readHeader(article: IngestedArticle, blocks: Block[], titled: boolean):
     ) {
       article.headline = withoutFinalStop(text);
     } else if (firstBlockIsHeader && article.headline) {
-      deck.push(text);
+      if (deck.length === 0 && continuesHeadline(article.headline, text)) article.headline += " " + text;
+      else deck.push(text);
     } else {
       break;
     }
@@ -335,6 +336,24 @@ function titleCaseAgency(name: string): string {
 function firstText(lines: { text: string }[]): number {
   return lines.findIndex(({ text }) => !/^https?:\/\/\S+$/i.test(text) && !isDateline(text));
 }
+
+/**
+ * A headline broken over two lines ("Hawaiian Gardens Gang Member" / "Charged with Murdering
+ * Sheriff's Deputy"): the first a few words with no verb and nothing to end them, the second
+ * opening with a capitalized past form and no full stop. A deck under a whole headline reads
+ * on its own: it opens with its own subject ("Boston reportedly looks to …"), or the headline
+ * above it already states.
+ */
+function continuesHeadline(headline: string, line: string): boolean {
+  const words = headline.split(/\s+/).map(bareLower);
+  if (words.length > 8 || /[.!?:;,]$/.test(headline) || words.some((word) => AUXILIARIES.has(word) || isPast(word))) return false;
+  const next = line.split(/\s+/);
+  return next.length <= 12 && !/[.!?]["']?$/.test(line) && /^\p{Lu}\p{Ll}/u.test(next[0]) && isPast(bareLower(next[0]));
+}
+
+const bareLower = (word: string): string => word.toLowerCase().replace(/[^\p{L}]+$/u, "");
+/** A past form long enough not to be a noun that happens to end in "-ed" ("bed", "red"). */
+const isPast = (bare: string): boolean => bare.length > 3 && isPastForm(bare);
 
 /** A one-sentence headline printed with a full stop reads as a title without it ("U.S." keeps its own). */
 function withoutFinalStop(headline: string): string {

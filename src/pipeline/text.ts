@@ -598,6 +598,16 @@ export function isHeadlineCase(text: string, share = 0.6): boolean {
   return long >= 3 && capitalized / long >= share;
 }
 
+/** Common irregular past tenses: after "and", the start of a second statement ("… in a mirror | and got a glimpse"); before an object, a verb that needs it. */
+export const IRREGULAR_PAST: ReadonlySet<string> = new Set(
+  "got went took made said told left gave came ran set put cut hit shed fled held met won lost sent kept became began saw found brought sold paid led fell rose struck spent built broke wrote drove fought caught threw stood sat meant known seen shown given taken thought heard felt chosen done gone".split(" "),
+);
+/** A past tense or participle, by its ending or the irregular list (a lower-case bare word). */
+export function isPastForm(bare: string): boolean {
+  return /ed$/.test(bare) || IRREGULAR_PAST.has(bare);
+}
+export const AUXILIARIES: ReadonlySet<string> = new Set("is are was were be been has have had will would can could may might shall should must do does did".split(" "));
+
 /** Starts with a lower-case letter. */
 export const startsLower = (word: string): boolean => /^\p{Ll}/u.test(word);
 
