@@ -182,6 +182,11 @@ describe("titles made from the lead", () => {
       "A recently dismissed employee of a regional logistics and freight company stormed the annual staff dinner party in Leeds, injuring two managers.",
       "A recently dismissed employee of a regional logistics and freight company stormed the annual staff dinner party",
     ],
+    // A cut with no phrase to end at still never splits a name.
+    [
+      "Arson is suspected in the burning of the old chapel longtime harbour master John Ellis attends.",
+      "Arson is suspected in the burning of the old chapel longtime harbour master",
+    ],
     // An aside after the verb is part of what the sentence says: the cut falls elsewhere.
     [
       "Prices are falling for the first time since March - a sign that the long squeeze is ending - as wages rise across the country and demand for loans slows.",

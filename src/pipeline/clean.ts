@@ -570,6 +570,8 @@ function endsWhole(words: string[], cut: number): boolean {
   const bare = bareWord(last);
   const next = (words[cut] ?? "").toLowerCase();
   if (STOPWORDS.has(bare) || /\.$/.test(last)) return false;
+  // Inside a name ("… candidate Sarah | Palin attends"): two capitalized words with nothing between.
+  if (cut > 1 && /^\p{Lu}/u.test(last) && /^\p{Lu}/u.test(words[cut] ?? "") && /[\p{L}\p{N}]$/u.test(last)) return false;
   // A lower-case "-ing" word is mostly a verb ("are counting"); "Beijing" is not.
   if (/ing$/.test(bare) && bare.length >= 5 && startsLower(last)) return false;
   // A relative clause of its verb alone ("the blaze which began | on the roof", "elections
