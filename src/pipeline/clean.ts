@@ -4,7 +4,7 @@
 import { appendTo, grown, transpose } from "./collections";
 import { copyrightHolder, isCaption, isDateline, isPunctuationOnly, isSectionMarker, isSocialLine, withoutLabel } from "./signals";
 import { isCalendarName } from "./dates";
-import { AUXILIARIES, HEADLINE_CASE_WORDS, IRREGULAR_PAST, commonTermRank, contentTerms, contentTermsAndKeyHash, detached, endsWithStop, isHeadlineCase, isPastForm, letterDigitKey, splitSentences, startsLower, stem, STOPWORDS, wordCount, wordCountUpTo } from "./text";
+import { AUXILIARIES, HEADLINE_CASE_WORDS, IRREGULAR_PAST, bareWord, commonTermRank, contentTerms, contentTermsAndKeyHash, detached, endsWithStop, isHeadlineCase, isLongPastForm, isPastForm, letterDigitKey, splitSentences, startsLower, stem, STOPWORDS, wordCount, wordCountUpTo } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
 
 export function clean(article: IngestedArticle): CleanArticle {
@@ -171,7 +171,7 @@ function headlineCaseCut(sentence: string): number {
   if (start < HEADLINE_CASE_WORDS || lower === words.length || !startsLower(words[lower][0])) return -1;
   const head = words.slice(0, start).map((match) => match[0]);
   if (/[.!?:;,]$/.test(head[head.length - 1]) || !head.slice(1).some((word) => STOPWORDS.has(bareWord(word)))) return -1;
-  if (!head.some((word) => bareWord(word).length > 3 && isPastForm(bareWord(word)))) return -1;
+  if (!head.some((word) => isLongPastForm(bareWord(word)))) return -1;
   const starter = words[start][0];
   const bare = bareWord(starter);
   if (!/^\p{Lu}\p{Ll}+$/u.test(starter) || STOPWORDS.has(bare) || isCalendarName(bare) || commonTermRank(stem(bare)) === undefined) return -1;
@@ -555,9 +555,6 @@ const TITLE_MAX_WORDS = 14;
 const TITLE_MIN_WORDS = 6;
 /** Words a title may run over TITLE_MAX_WORDS to end a phrase where it would otherwise be cut mid-phrase. */
 const TITLE_OVER_WORDS = 3;
-
-/** A word lower-cased, without the punctuation after it. */
-const bareWord = (word: string): string => word.toLowerCase().replace(/[^\p{L}\p{N}'-]+$/u, "");
 
 /**
  * Whether a title may end on `words[0..cut)`: not on a word that needs what follows (an

@@ -16,7 +16,7 @@ import {
   looksLikeHeadlineOfSentences,
 } from "./signals";
 import type { CorpusFile, IngestedArticle } from "./types";
-import { AUXILIARIES, hash64, isPastForm, splitSentences, wordCount, wordCountUpTo } from "./text";
+import { AUXILIARIES, bareWord, hash64, isLongPastForm, splitSentences, wordCount, wordCountUpTo } from "./text";
 
 export const MAX_ARTICLE_BYTES = 1024 * 1024;
 
@@ -345,15 +345,11 @@ function firstText(lines: { text: string }[]): number {
  * above it already states.
  */
 function continuesHeadline(headline: string, line: string): boolean {
-  const words = headline.split(/\s+/).map(bareLower);
-  if (words.length > 8 || /[.!?:;,]$/.test(headline) || words.some((word) => AUXILIARIES.has(word) || isPast(word))) return false;
+  const words = headline.split(/\s+/).map(bareWord);
+  if (words.length > 8 || /[.!?:;,]$/.test(headline) || words.some((word) => AUXILIARIES.has(word) || isLongPastForm(word))) return false;
   const next = line.split(/\s+/);
-  return next.length <= 12 && !/[.!?]["']?$/.test(line) && /^\p{Lu}\p{Ll}/u.test(next[0]) && isPast(bareLower(next[0]));
+  return next.length <= 12 && !/[.!?]["']?$/.test(line) && /^\p{Lu}\p{Ll}/u.test(next[0]) && isLongPastForm(bareWord(next[0]));
 }
-
-const bareLower = (word: string): string => word.toLowerCase().replace(/[^\p{L}]+$/u, "");
-/** A past form long enough not to be a noun that happens to end in "-ed" ("bed", "red"). */
-const isPast = (bare: string): boolean => bare.length > 3 && isPastForm(bare);
 
 /** A one-sentence headline printed with a full stop reads as a title without it ("U.S." keeps its own). */
 function withoutFinalStop(headline: string): string {

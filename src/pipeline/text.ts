@@ -606,6 +606,12 @@ export const IRREGULAR_PAST: ReadonlySet<string> = new Set(
 export function isPastForm(bare: string): boolean {
   return /ed$/.test(bare) || IRREGULAR_PAST.has(bare);
 }
+/** A past form of more than three letters: "bed" and "red" end in "-ed" too. */
+export function isLongPastForm(bare: string): boolean {
+  return bare.length > 3 && isPastForm(bare);
+}
+/** A word lower-cased, without the punctuation after it. */
+export const bareWord = (word: string): string => word.toLowerCase().replace(/[^\p{L}\p{N}'-]+$/u, "");
 export const AUXILIARIES: ReadonlySet<string> = new Set("is are was were be been has have had will would can could may might shall should must do does did".split(" "));
 
 /** Starts with a lower-case letter. */
