@@ -109,8 +109,11 @@ export function looksLikeHeadlineOfSentences(line: string): boolean {
   return sentences.length >= 2 && sentences.length <= 3 && sentences.every((sentence) => wordCountUpTo(sentence, 13) <= 12);
 }
 
-// A time stamp printed in front of the lead: "First Posted: 08/04/11 06:44 PM ET", "11/10/11 02:39 PM ET".
-const LEAD_STAMP = String.raw`(?:(?:(?:First\s+)?Posted|Published|Updated|Last\s+updated)\s*:?\s*)?\d{1,2}/\d{1,2}/\d{2,4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+${ZONE_NAME})?)?\s+`;
+// A time stamp printed in front of the lead: "First Posted: 08/04/11 06:44 PM ET", "11/10/11 02:39 PM ET",
+// or a time alone behind its label ("Updated 4:08 p.m. ET", "Last updated at 22:46 GMT").
+const STAMP_LABEL = String.raw`(?:(?:First\s+)?Posted|Published|Updated|Last\s+updated)`;
+const STAMP_TIME = String.raw`\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+${ZONE_NAME})?`;
+const LEAD_STAMP = String.raw`(?:(?:${STAMP_LABEL}\s*:?\s*)?\d{1,2}/\d{1,2}/\d{2,4}(?:\s+${STAMP_TIME})?|${STAMP_LABEL}\s*(?::\s*|\s+at\s+)?${STAMP_TIME})\s+`;
 
 /**
  * Leading dateline inside the first paragraph: "TOKYO –", "WASHINGTON (AP) —", "Mar 4, 2009",
