@@ -71,6 +71,31 @@ describe("story fixtures", () => {
   }
 });
 
+describe("page furniture inside an article", () => {
+  const text = [
+    "Storm closes mountain pass",
+    "Snow and high winds closed the mountain pass on Tuesday, stranding dozens of trucks, the highway agency said. Courtesy of the Valley Herald",
+    "Sources said the pass could reopen on Thursday if the snow stops.",
+    "Following the closure, police advised drivers to use the coast road.",
+    "Follow the latest road news on our traffic blog at traffic.example-herald.com/updates.",
+    "SOURCE Mountain Highway Agency",
+  ].join("\n\n");
+  const article = clean(ingest({ path: "storm.txt", bytes: encode(text), entered: null }));
+  const sentences = article.paragraphs.flatMap((p) => p.sentences);
+
+  it("drops photo credits, a press release's SOURCE footer and follow-us promotions", () => {
+    expect(sentences.filter((s) => /Courtesy of|^SOURCE |^Follow /.test(s))).toEqual([]);
+  });
+
+  it("keeps the sentences around them, including ones that start alike", () => {
+    expect(sentences).toEqual([
+      "Snow and high winds closed the mountain pass on Tuesday, stranding dozens of trucks, the highway agency said.",
+      "Sources said the pass could reopen on Thursday if the snow stops.",
+      "Following the closure, police advised drivers to use the coast road.",
+    ]);
+  });
+});
+
 describe("sentence splitting on news text", () => {
   const cases: [string, string[]][] = [
     ["The U.S. Secretary of State arrived. Talks began at noon.", ["The U.S. Secretary of State arrived.", "Talks began at noon."]],

@@ -2,17 +2,20 @@
 // captions, section labels), drop repeated paragraphs and sentences, split sentences, and settle a title:
 // the headline when there is one, else a short clause made from the lead.
 import { appendTo, grown, transpose } from "./collections";
-import { copyrightHolder, isCaption, isDateline, isPunctuationOnly, isSectionMarker, isSocialLine, withoutLabel } from "./signals";
+import { copyrightHolder, isCaption, isCourtesyCredit, isDateline, isPromoLine, isPunctuationOnly, isSectionMarker, isSocialLine, withoutLabel } from "./signals";
 import { isCalendarName } from "./dates";
 import { AUXILIARIES, HEADLINE_CASE_WORDS, IRREGULAR_PAST, bareWord, commonTermRank, contentTerms, contentTermsAndKeyHash, detached, endsWithStop, isHeadlineCase, isLongPastForm, isPastForm, letterDigitKey, splitSentences, startsLower, stem, STOPWORDS, wordCount, wordCountUpTo } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
 
 export function clean(article: IngestedArticle): CleanArticle {
   const numbers = new TermNumbers();
-  const body = dropFurniture(article.paragraphs).map((paragraph) => {
-    const sentences = splitSentences(paragraph).map(withoutLabel);
-    return { text: sentences.join(" "), sentences };
-  });
+  const body = dropFurniture(article.paragraphs)
+    .map((paragraph) => {
+      // A credit left at a paragraph's end ("… this morning. Courtesy of The Woodburn Independent") goes too.
+      const sentences = splitSentences(paragraph).map(withoutLabel).filter((sentence) => !isCourtesyCredit(sentence));
+      return { text: sentences.join(" "), sentences };
+    })
+    .filter((paragraph) => paragraph.sentences.length > 0);
   let headline = article.headline && !isCaption(article.headline) ? article.headline : null;
   // A headline line that runs on into its deck ("Athens vigil ends in violence Violence
   // reignited in Athens following vigils …"): the deck opens the body.
@@ -213,6 +216,7 @@ function isFurniture(line: string): boolean {
     isSocialLine(line) ||
     copyrightHolder(line) !== undefined ||
     isCaption(line) ||
+    isPromoLine(line) ||
     /^https?:\/\/\S+$/i.test(line) ||
     (isDateline(line) && wordCountUpTo(line, 10) <= 10)
   );

@@ -56,6 +56,21 @@ export function copyrightHolder(line: string): string | null | undefined {
 const CREDIT =
   /(?:\b(?:photo(?:graph)?s?|image|picture|video|graphic|illustration)\s*(?:credit(?:\s+score)?|courtesy|by|source)?\s*[:|]|\bcredit(?:\s+score)?\s*:|\bfile\s*(?:photo\s*)?\||\b(?:getty\s+images|ap\s+photo|afp|reuters|shutterstock|istock|epa|xinhua)\s*(?:\/[^.]{0,40})?\)?\s*$)/i;
 
+/** A photo credit standing alone: "Courtesy of The Woodburn Independent", "Photo courtesy of NASA" (with a full stop it is a sentence that says more). */
+const COURTESY_CREDIT = /^(?:(?:photos?|images?)\s+)?courtesy\s+of\s+[^.!?]{2,80}$/i;
+export function isCourtesyCredit(sentence: string): boolean {
+  return COURTESY_CREDIT.test(sentence.trim());
+}
+
+// The outlet pointing at its other pages: a press release's "SOURCE Summit Entertainment"
+// footer, "Follow politics on the P-I's blog at blog.seattlepi.com/…".
+const RELEASE_SOURCE = /^SOURCE\s+\p{Lu}[^.!?:]{0,60}$/u;
+const FOLLOW_US = /^follow\b.{0,100}\b(?:at|on)\s+(?:@\w+|(?:[\w-]+\.)+(?:com|org|net|uk)\b\S*|twitter|facebook|instagram|x)\.?$/i;
+export function isPromoLine(line: string): boolean {
+  const text = line.trim();
+  return RELEASE_SOURCE.test(text) || FOLLOW_US.test(text);
+}
+
 /** A photo caption or credit: a short paragraph that ends with "Photo credit: AP", "File | Photo: Reuters", "(Getty Images)". */
 export function isCaption(paragraph: string): boolean {
   const text = paragraph.trim();
