@@ -2,17 +2,28 @@
 // captions, section labels), drop repeated paragraphs and sentences, split sentences, and settle a title:
 // the headline when there is one, else a short clause made from the lead.
 import { appendTo, grown, transpose } from "./collections";
-import { copyrightHolder, isCaption, isCourtesyCredit, isDateline, isPromoLine, isPunctuationOnly, isSectionMarker, isSocialLine, withoutLabel } from "./signals";
-import { isCalendarName } from "./dates";
+import { copyrightHolder, isCaption, isCourtesyCredit, isDateline, isPromoLine, isStampLine, isPunctuationOnly, isSectionMarker, isSocialLine, withoutLabel } from "./signals";
+import { isCalendarName, parseDate } from "./dates";
 import { AUXILIARIES, HEADLINE_CASE_WORDS, IRREGULAR_PAST, bareWord, commonTermRank, contentTerms, contentTermsAndKeyHash, detached, endsWithStop, isHeadlineCase, isLongPastForm, isPastForm, letterDigitKey, splitSentences, startsLower, stem, STOPWORDS, wordCount, wordCountUpTo } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
 
 export function clean(article: IngestedArticle): CleanArticle {
   const numbers = new TermNumbers();
+  let published = article.published;
   const body = dropFurniture(article.paragraphs)
-    .map((paragraph) => {
-      // A credit left at a paragraph's end ("… this morning. Courtesy of The Woodburn Independent") goes too.
-      const sentences = splitSentences(paragraph).map(withoutLabel).filter((sentence) => !isCourtesyCredit(sentence));
+    .map((paragraph, index) => {
+      // A credit or a time stamp left inside a paragraph ("… this morning. Courtesy of The
+      // Woodburn Independent", "… for help. PUBLISHED: THURSDAY, MAY 2, 2013, 1:32 PM") goes
+      // too. A date near the top, stamped or bare ("… a few hours earlier. June 26, 2005"),
+      // dates the article when nothing else did; a bare one stays, as the page printed it.
+      const sentences = splitSentences(paragraph)
+        .map(withoutLabel)
+        .filter((sentence) => {
+          if (isCourtesyCredit(sentence)) return false;
+          if (!isDateSentence(sentence)) return true;
+          if (index < 2) published ??= parseDate(sentence);
+          return !isStampLine(sentence);
+        });
       return { text: sentences.join(" "), sentences };
     })
     .filter((paragraph) => paragraph.sentences.length > 0);
@@ -45,6 +56,7 @@ export function clean(article: IngestedArticle): CleanArticle {
   const own = (text: string | null): string | null => (text === null ? null : detached(text));
   return {
     ...article,
+    published,
     url: own(article.url),
     source: own(article.source),
     author: own(article.author),
@@ -53,6 +65,11 @@ export function clean(article: IngestedArticle): CleanArticle {
     titleFromLead: headline === null,
     paragraphs,
   };
+}
+
+/** A dateline as a sentence of its own: no full stop ("June 26, 2005", "PUBLISHED: THURSDAY, MAY 2, 2013, 1:32 PM"). */
+function isDateSentence(sentence: string): boolean {
+  return !endsWithStop(sentence) && wordCountUpTo(sentence, 11) <= 10 && isDateline(sentence);
 }
 
 /**

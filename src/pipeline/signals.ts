@@ -83,6 +83,11 @@ const BYLINE = /^(?:by|written by|reporting by|posted by|story by)\s+\p{Lu}/iu;
 const STAMP = /^(?:posted|updated|published|last updated|first published|modified)\b/i;
 const TIME_ONLY = /\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?\b/i;
 
+/** A page's publishing stamp: "Posted …", "Updated: …", "PUBLISHED: THURSDAY, MAY 2, 2013, 1:32 PM". */
+export function isStampLine(line: string): boolean {
+  return STAMP.test(line.trim());
+}
+
 /** A dateline or byline line: short, and a date, time stamp, byline or agency tag is what it says. */
 export function isDateline(line: string): boolean {
   const text = line.trim();
