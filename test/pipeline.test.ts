@@ -278,6 +278,11 @@ describe("dates from datelines", () => {
     // Before 2007 daylight time began in April: March 20, 2006 is standard time.
     ["March 20, 2006 10:00 a.m. ET", "2006-03-20T15:00:00Z"],
     ["First Posted 23:37:00 05/05/2010", "2010-05-05T23:37:00Z"],
+    // Dates with dots, year first or day first; the date's digits are no time of day.
+    ["Published: 2012.08.08 09:01 AM", "2012-08-08T09:01:00Z"],
+    ["Article posted on 08.07.2012", "2012-07-08T00:00:00Z"],
+    ["Sunday, November 27-2005 at 16:12", "2005-11-27T16:12:00Z"],
+    ["Version 1.2.3 released", null],
   ])("%s → %s", (line, iso) => expect(parseDate(line)).toBe(iso));
 });
 

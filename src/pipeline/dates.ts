@@ -45,10 +45,13 @@ const MONTH_NAME = "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|
 const DAY = "(\\d{1,2})(?:st|nd|rd|th)?";
 const YEAR = "((?:19|20)\\d{2})";
 
-const MONTH_DAY_YEAR = new RegExp(`\\b${MONTH_NAME}\\s+${DAY},?\\s+${YEAR}\\b`, "i");
+const MONTH_DAY_YEAR = new RegExp(`\\b${MONTH_NAME}\\s+${DAY}(?:,?\\s+|-)${YEAR}\\b`, "i");
 const DAY_MONTH_YEAR = new RegExp(`\\b${DAY}\\s+${MONTH_NAME},?\\s+${YEAR}\\b`, "i");
 const ISO_DATE = /\b((?:19|20)\d{2})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?\b/;
 const NUMERIC_DATE = /\b(\d{1,2})\/(\d{1,2})\/(\d{4}|\d{2})\b/;
+// Dates with dots are written year first ("2012.08.08") or day first ("08.07.2012", as in Europe).
+const DOTTED_YMD = /\b((?:19|20)\d{2})\.(\d{1,2})\.(\d{1,2})\b/;
+const DOTTED_DMY = /\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b/;
 const TIME = /\b(\d{1,2})[:.](\d{2})(?::\d{2})?\s*([ap]\.?m\.?)?(?:\s*\(?([a-z]{1,5})\)?)?(?![\w:])/i;
 
 /** Does this text contain something we read as a full date? */
@@ -59,6 +62,8 @@ export function containsDate(text: string): boolean {
 /** The first full date in `text` as RFC 3339 UTC, with its time and zone when given; else null. */
 export function parseDate(text: string): string | null {
   let year: number, month: number, day: number;
+  // The date's own characters, blanked before looking for a time ("08.07.2012" holds "08.07").
+  let date: RegExpExecArray;
   const iso = ISO_DATE.exec(text);
   if (iso) {
     if (iso[4] !== undefined) {
@@ -67,20 +72,35 @@ export function parseDate(text: string): string | null {
       return isNaN(parsed.getTime()) ? null : toRfc3339(parsed);
     }
     [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+    date = iso;
   } else {
     const mdy = MONTH_DAY_YEAR.exec(text);
     const dmy = DAY_MONTH_YEAR.exec(text);
     const numeric = NUMERIC_DATE.exec(text);
+    const dottedYmd = DOTTED_YMD.exec(text);
+    const dottedDmy = DOTTED_DMY.exec(text);
     if (mdy && (!dmy || mdy.index <= dmy.index)) {
       [year, month, day] = [Number(mdy[3]), monthNumber(mdy[1]), Number(mdy[2])];
+      date = mdy;
     } else if (dmy) {
       [year, month, day] = [Number(dmy[3]), monthNumber(dmy[2]), Number(dmy[1])];
+      date = dmy;
     } else if (numeric) {
       // US order (M/D/Y) unless the first number cannot be a month.
       let [a, b] = [Number(numeric[1]), Number(numeric[2])];
       if (a > 12 && b <= 12) [a, b] = [b, a];
       const y = numeric[3].length === 2 ? 2000 + Number(numeric[3]) : Number(numeric[3]);
       [year, month, day] = [y, a, b];
+      date = numeric;
+    } else if (dottedYmd) {
+      [year, month, day] = [Number(dottedYmd[1]), Number(dottedYmd[2]), Number(dottedYmd[3])];
+      date = dottedYmd;
+    } else if (dottedDmy) {
+      // Day first unless the second number cannot be a month.
+      let [a, b] = [Number(dottedDmy[1]), Number(dottedDmy[2])];
+      if (b > 12 && a <= 12) [a, b] = [b, a];
+      [year, month, day] = [Number(dottedDmy[3]), b, a];
+      date = dottedDmy;
     } else {
       return null;
     }
@@ -88,7 +108,7 @@ export function parseDate(text: string): string | null {
   if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && year >= 1900 && year <= 2100)) return null;
   let minutes = 0;
   let offset = 0;
-  const time = TIME.exec(text);
+  const time = TIME.exec(text.slice(0, date.index) + " ".repeat(date[0].length) + text.slice(date.index + date[0].length));
   if (time) {
     let hour = Number(time[1]);
     const minute = Number(time[2]);
