@@ -241,6 +241,11 @@ function readHeader(article: IngestedArticle, blocks: Block[], titled: boolean):
     const { text, heading } = lines[cursor];
     if (/^https?:\/\/\S+$/i.test(text)) {
       article.url ??= text;
+    } else if (!article.headline && DATED_HEADLINE.test(text) && looksLikeHeadline(text.replace(DATED_HEADLINE, ""))) {
+      // "27/09/2013-Turkmenistan to hold first-ever parliamentary elections": the date, then the headline.
+      const date = DATED_HEADLINE.exec(text)![0];
+      takeDateline(article, date);
+      article.headline = withoutFinalStop(text.slice(date.length));
     } else if (isDateline(text)) {
       takeDateline(article, text);
     } else if (isCaption(text) || isPunctuationOnly(text) || isSectionMarker(text) || isSocialLine(text)) {
@@ -336,6 +341,9 @@ function titleCaseAgency(name: string): string {
 function firstText(lines: { text: string }[]): number {
   return lines.findIndex(({ text }) => !/^https?:\/\/\S+$/i.test(text) && !isDateline(text));
 }
+
+/** A date glued in front of a headline by a dash or bar: "27/09/2013-Turkmenistan to hold …", "May 2, 2013 | Lohan checks in …". */
+const DATED_HEADLINE = /^(?:\d{1,2}\/\d{1,2}\/(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|\p{Lu}\p{Ll}{2,8}\.? \d{1,2}, \d{4})\s*[-–—|]\s*(?=\p{Lu}(?:\S*\s+){3})/u;
 
 /**
  * A headline broken over two lines ("Hawaiian Gardens Gang Member" / "Charged with Murdering
