@@ -76,15 +76,16 @@ describe("page furniture inside an article", () => {
     "Storm closes mountain pass",
     "Snow and high winds closed the mountain pass on Tuesday, stranding dozens of trucks, the highway agency said. Courtesy of the Valley Herald",
     "Sources said the pass could reopen on Thursday if the snow stops.",
-    "Following the closure, police advised drivers to use the coast road.",
+    "Following the closure, police advised drivers to use the coast road. UPDATE:",
     "Follow the latest road news on our traffic blog at traffic.example-herald.com/updates.",
+    "Crews cleared one lane by the evening. ON THE ROAD: Live traffic and weather updates",
     "SOURCE Mountain Highway Agency",
   ].join("\n\n");
   const article = clean(ingest({ path: "storm.txt", bytes: encode(text), entered: null }));
   const sentences = article.paragraphs.flatMap((p) => p.sentences);
 
-  it("drops photo credits, a press release's SOURCE footer and follow-us promotions", () => {
-    expect(sentences.filter((s) => /Courtesy of|^SOURCE |^Follow /.test(s))).toEqual([]);
+  it("drops photo credits, left-over labels, a press release's SOURCE footer and follow-us promotions", () => {
+    expect(sentences.filter((s) => /Courtesy of|^SOURCE |^Follow |UPDATE:|ON THE ROAD/.test(s))).toEqual([]);
   });
 
   it("keeps the sentences around them, including ones that start alike", () => {
@@ -92,6 +93,7 @@ describe("page furniture inside an article", () => {
       "Snow and high winds closed the mountain pass on Tuesday, stranding dozens of trucks, the highway agency said.",
       "Sources said the pass could reopen on Thursday if the snow stops.",
       "Following the closure, police advised drivers to use the coast road.",
+      "Crews cleared one lane by the evening.",
     ]);
   });
 });

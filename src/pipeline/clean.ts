@@ -2,7 +2,7 @@
 // captions, section labels), drop repeated paragraphs and sentences, split sentences, and settle a title:
 // the headline when there is one, else a short clause made from the lead.
 import { appendTo, grown, transpose } from "./collections";
-import { copyrightHolder, isCaption, isCourtesyCredit, isDateline, isPromoLine, isStampLine, isPunctuationOnly, isSectionMarker, isSocialLine, withoutLabel } from "./signals";
+import { copyrightHolder, isCaption, isCourtesyCredit, isDanglingLabel, isDateline, isPromoLine, isStampLine, isPunctuationOnly, isSectionMarker, isSocialLine, withoutLabel } from "./signals";
 import { isCalendarName, parseDate } from "./dates";
 import { AUXILIARIES, HEADLINE_CASE_WORDS, IRREGULAR_PAST, bareWord, commonTermRank, contentTerms, contentTermsAndKeyHash, detached, endsWithStop, isHeadlineCase, isLongPastForm, isPastForm, letterDigitKey, splitSentences, startsLower, stem, STOPWORDS, wordCount, wordCountUpTo } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
@@ -12,17 +12,19 @@ export function clean(article: IngestedArticle): CleanArticle {
   let published = article.published;
   const body = dropFurniture(article.paragraphs)
     .map((paragraph, index) => {
-      // A credit or a time stamp left inside a paragraph ("… this morning. Courtesy of The
-      // Woodburn Independent", "… for help. PUBLISHED: THURSDAY, MAY 2, 2013, 1:32 PM") goes
-      // too. A date near the top, stamped or bare ("… a few hours earlier. June 26, 2005"),
-      // dates the article when nothing else did; a bare one stays, as the page printed it.
+      // A credit, a label or a time stamp left inside a paragraph ("… this morning. Courtesy of
+      // The Woodburn Independent", "… into custody. UPDATE:", "… for help. PUBLISHED: THURSDAY,
+      // MAY 2, 2013, 1:32 PM") goes too. A date near the top, stamped or bare ("… a few hours
+      // earlier. June 26, 2005"), dates the article when nothing else did; a bare one stays, as
+      // the page printed it.
       const sentences = splitSentences(paragraph)
         .map(withoutLabel)
         .filter((sentence) => {
-          if (isCourtesyCredit(sentence)) return false;
-          if (!isDateSentence(sentence)) return true;
-          if (index < 2) published ??= parseDate(sentence);
-          return !isStampLine(sentence);
+          if (isDateSentence(sentence)) {
+            if (index < 2) published ??= parseDate(sentence);
+            return !isStampLine(sentence);
+          }
+          return !isCourtesyCredit(sentence) && !isDanglingLabel(sentence);
         });
       return { text: sentences.join(" "), sentences };
     })

@@ -62,6 +62,16 @@ export function isCourtesyCredit(sentence: string): boolean {
   return COURTESY_CREDIT.test(sentence.trim());
 }
 
+/**
+ * A label in capitals left without its content, or with a link's few words after it, at a
+ * paragraph's end: "UPDATE:", "ON DEADLINE: Live updates and local coverage". A dateline
+ * ("WASHINGTON: The Senate voted …") goes on into a sentence with its full stop.
+ */
+const DANGLING_LABEL = /^\p{Lu}[\p{Lu}\s]{1,30}:(?:\s+[^.!?]{0,60})?$/u;
+export function isDanglingLabel(sentence: string): boolean {
+  return DANGLING_LABEL.test(sentence.trim());
+}
+
 // The outlet pointing at its other pages: a press release's "SOURCE Summit Entertainment"
 // footer, "Follow politics on the P-I's blog at blog.seattlepi.com/…".
 const RELEASE_SOURCE = /^SOURCE\s+\p{Lu}[^.!?:]{0,60}$/u;
