@@ -59,56 +59,56 @@ export function containsDate(text: string): boolean {
   return parseDate(text) !== null;
 }
 
+/** A date found in a text: the match (its characters) and its year, month and day. */
+interface FoundDate {
+  match: RegExpExecArray;
+  year: number;
+  month: number;
+  day: number;
+}
+
+/** The first date without a time of day in `text`, by the first of these forms that occurs. */
+function dateIn(text: string): FoundDate | null {
+  const found = (match: RegExpExecArray, year: number, month: number, day: number): FoundDate => ({ match, year, month, day });
+  const mdy = MONTH_DAY_YEAR.exec(text);
+  const dmy = DAY_MONTH_YEAR.exec(text);
+  if (mdy && (!dmy || mdy.index <= dmy.index)) return found(mdy, Number(mdy[3]), monthNumber(mdy[1]), Number(mdy[2]));
+  if (dmy) return found(dmy, Number(dmy[3]), monthNumber(dmy[2]), Number(dmy[1]));
+  const numeric = NUMERIC_DATE.exec(text);
+  if (numeric) {
+    // US order (M/D/Y) unless the first number cannot be a month.
+    let [a, b] = [Number(numeric[1]), Number(numeric[2])];
+    if (a > 12 && b <= 12) [a, b] = [b, a];
+    return found(numeric, numeric[3].length === 2 ? 2000 + Number(numeric[3]) : Number(numeric[3]), a, b);
+  }
+  const dottedYmd = DOTTED_YMD.exec(text);
+  if (dottedYmd) return found(dottedYmd, Number(dottedYmd[1]), Number(dottedYmd[2]), Number(dottedYmd[3]));
+  const dottedDmy = DOTTED_DMY.exec(text);
+  if (dottedDmy) {
+    // Day first unless the second number cannot be a month.
+    let [a, b] = [Number(dottedDmy[1]), Number(dottedDmy[2])];
+    if (b > 12 && a <= 12) [a, b] = [b, a];
+    return found(dottedDmy, Number(dottedDmy[3]), b, a);
+  }
+  return null;
+}
+
 /** The first full date in `text` as RFC 3339 UTC, with its time and zone when given; else null. */
 export function parseDate(text: string): string | null {
-  let year: number, month: number, day: number;
-  // The date's own characters, blanked before looking for a time ("08.07.2012" holds "08.07").
-  let date: RegExpExecArray;
   const iso = ISO_DATE.exec(text);
-  if (iso) {
-    if (iso[4] !== undefined) {
-      const stamp = `${iso[1]}-${iso[2]}-${iso[3]}T${iso[4]}:${iso[5]}:${iso[6] ?? "00"}${normalizeOffset(iso[7])}`;
-      const parsed = new Date(stamp);
-      return isNaN(parsed.getTime()) ? null : toRfc3339(parsed);
-    }
-    [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-    date = iso;
-  } else {
-    const mdy = MONTH_DAY_YEAR.exec(text);
-    const dmy = DAY_MONTH_YEAR.exec(text);
-    const numeric = NUMERIC_DATE.exec(text);
-    const dottedYmd = DOTTED_YMD.exec(text);
-    const dottedDmy = DOTTED_DMY.exec(text);
-    if (mdy && (!dmy || mdy.index <= dmy.index)) {
-      [year, month, day] = [Number(mdy[3]), monthNumber(mdy[1]), Number(mdy[2])];
-      date = mdy;
-    } else if (dmy) {
-      [year, month, day] = [Number(dmy[3]), monthNumber(dmy[2]), Number(dmy[1])];
-      date = dmy;
-    } else if (numeric) {
-      // US order (M/D/Y) unless the first number cannot be a month.
-      let [a, b] = [Number(numeric[1]), Number(numeric[2])];
-      if (a > 12 && b <= 12) [a, b] = [b, a];
-      const y = numeric[3].length === 2 ? 2000 + Number(numeric[3]) : Number(numeric[3]);
-      [year, month, day] = [y, a, b];
-      date = numeric;
-    } else if (dottedYmd) {
-      [year, month, day] = [Number(dottedYmd[1]), Number(dottedYmd[2]), Number(dottedYmd[3])];
-      date = dottedYmd;
-    } else if (dottedDmy) {
-      // Day first unless the second number cannot be a month.
-      let [a, b] = [Number(dottedDmy[1]), Number(dottedDmy[2])];
-      if (b > 12 && a <= 12) [a, b] = [b, a];
-      [year, month, day] = [Number(dottedDmy[3]), b, a];
-      date = dottedDmy;
-    } else {
-      return null;
-    }
+  if (iso && iso[4] !== undefined) {
+    const stamp = `${iso[1]}-${iso[2]}-${iso[3]}T${iso[4]}:${iso[5]}:${iso[6] ?? "00"}${normalizeOffset(iso[7])}`;
+    const parsed = new Date(stamp);
+    return isNaN(parsed.getTime()) ? null : toRfc3339(parsed);
   }
+  const date = iso ? { match: iso, year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) } : dateIn(text);
+  if (!date) return null;
+  const { match, year, month, day } = date;
   if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && year >= 1900 && year <= 2100)) return null;
   let minutes = 0;
   let offset = 0;
-  const time = TIME.exec(text.slice(0, date.index) + " ".repeat(date[0].length) + text.slice(date.index + date[0].length));
+  // The date's own characters are blanked before looking for a time ("08.07.2012" holds "08.07").
+  const time = TIME.exec(text.slice(0, match.index) + " ".repeat(match[0].length) + text.slice(match.index + match[0].length));
   if (time) {
     let hour = Number(time[1]);
     const minute = Number(time[2]);
