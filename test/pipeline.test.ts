@@ -349,6 +349,14 @@ describe("summaries say when", () => {
     expect(summary.join(" ")).not.toMatch(/March 14/);
   });
 
+  it("leave out an imperative that points the reader at another page", () => {
+    // A video page: its one line of text sends the reader to the clip.
+    const promo = "Cracks in steel supports shut Harbor Bridge\n\nWatch the transport department's engineers explain how the cracks were found during a routine check on March 14 (video).\n";
+    const summary = summaryOf({ ...BRIDGE, "c.txt": promo });
+    expect(summary.length).toBeGreaterThan(0);
+    expect(summary.filter((sentence) => sentence.startsWith("Watch"))).toEqual([]);
+  });
+
   it("leave out a sentence cut off inside brackets", () => {
     // As excerpts end: "… led by Jamie B. Raskin (D-Md." with the rest of the page gone.
     const cutOff = BRIDGE["a.txt"].replace(", the city transport department said, leaving thousands of commuters looking for other routes into the city.", ", the city transport department (CTD.");
