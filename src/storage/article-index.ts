@@ -63,19 +63,40 @@ function unpack(stored: IndexEntry): IndexEntry {
 export async function readIndex(kv: KVNamespace): Promise<ArticleIndex> {
   const head = await kv.get<{ shards: number }>(HEAD_KEY, "json");
   const shards = head && Number.isInteger(head.shards) && head.shards >= 1 ? head.shards : 1;
-  const bodies = await Promise.all(Array.from({ length: shards }, (_, shard) => kv.get<IndexEntry[]>(shardKey(shards, shard), "json")));
+  // One shard at a time: each is parsed and unpacked before the next is read, so only one
+  // shard's raw JSON is held at once (each is about 10 MB of text).
   const entries = new Map<string, IndexEntry>();
-  for (const stored of bodies) for (const entry of stored ?? []) entries.set(entry.key, unpack(entry));
+  for (let shard = 0; shard < shards; shard++) {
+    const stored = await kv.get<IndexEntry[]>(shardKey(shards, shard), "json");
+    for (const entry of stored ?? []) entries.set(entry.key, unpack(entry));
+  }
   return { entries, shards };
 }
 
-/** Shard bodies of `shards` shards (those in `only`, or all): each its entries' JSON by key, as one array. */
-function shardBodies(keys: Iterable<string>, jsonOf: (key: string) => string, shards: number, only: Set<number> | null): Map<number, Uint8Array> {
+/**
+ * Shard bodies of `shards` shards (those in `only`, or all): each its entries' JSON by key, as
+ * one array, put together from each entry's encoded JSON, so no shard-sized string is built.
+ */
+function shardBodies(keys: Iterable<string>, bytesOf: (key: string) => Uint8Array, shards: number, only: Set<number> | null): Map<number, Uint8Array> {
   const members = new Map<number, string[]>();
   for (let shard = 0; shard < shards; shard++) if (!only || only.has(shard)) members.set(shard, []);
   for (const key of keys) members.get(shardOf(key, shards))?.push(key);
-  const encoder = new TextEncoder();
-  return new Map([...members].map(([shard, list]) => [shard, encoder.encode(`[${list.sort().map(jsonOf).join(",")}]`)]));
+  return new Map(
+    [...members].map(([shard, list]) => {
+      const parts = list.sort().map(bytesOf);
+      // "[", the parts with a comma between each two, "]".
+      const body = new Uint8Array(parts.reduce((size, part) => size + part.byteLength, 0) + Math.max(parts.length - 1, 0) + 2);
+      body[0] = 0x5b; // "["
+      let at = 1;
+      parts.forEach((part, i) => {
+        if (i > 0) body[at++] = 0x2c; // ","
+        body.set(part, at);
+        at += part.byteLength;
+      });
+      body[at] = 0x5d; // "]"
+      return [shard, body];
+    }),
+  );
 }
 
 /**
@@ -87,21 +108,21 @@ export async function writeIndex(kv: KVNamespace, index: ArticleIndex, touched: 
   const changed = new Set<number>();
   for (const key of touched) changed.add(shardOf(key, index.shards));
   if (changed.size === 0) return;
-  // Each entry is serialized once, however many layouts are tried.
-  const serialized = new Map<string, string>();
-  const jsonOf = (key: string): string => {
-    let json = serialized.get(key);
-    if (json === undefined) serialized.set(key, (json = JSON.stringify(pack(index.entries.get(key)!))));
-    return json;
+  // Each entry is serialized and encoded once, however many layouts are tried.
+  const encoder = new TextEncoder();
+  const serialized = new Map<string, Uint8Array>();
+  const bytesOf = (key: string): Uint8Array => {
+    let bytes = serialized.get(key);
+    if (bytes === undefined) serialized.set(key, (bytes = encoder.encode(JSON.stringify(pack(index.entries.get(key)!)))));
+    return bytes;
   };
   let shards = index.shards;
-  let bodies = shardBodies(index.entries.keys(), jsonOf, shards, changed);
+  let bodies = shardBodies(index.entries.keys(), bytesOf, shards, changed);
   if ([...bodies.values()].some((body) => body.byteLength > sizes.splitBytes)) {
-    const encoder = new TextEncoder();
     let total = 0;
-    for (const key of index.entries.keys()) total += encoder.encode(jsonOf(key)).byteLength + 1;
+    for (const key of index.entries.keys()) total += bytesOf(key).byteLength + 1;
     shards = Math.max(shards + 1, Math.ceil(total / sizes.targetBytes));
-    bodies = shardBodies(index.entries.keys(), jsonOf, shards, null);
+    bodies = shardBodies(index.entries.keys(), bytesOf, shards, null);
   }
   for (const [shard, body] of bodies) {
     if (body.byteLength > MAX_SHARD_BYTES) throw new Error(`article index shard ${shard} would be ${body.byteLength} bytes, over the KV value limit`);
