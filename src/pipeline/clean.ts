@@ -2,7 +2,7 @@
 // captions, section labels), drop repeated paragraphs and sentences, split sentences, and settle a title:
 // the headline when there is one, else a short clause made from the lead.
 import { appendTo, grown, transpose } from "./collections";
-import { copyrightHolder, isCaption, isCourtesyCredit, isDanglingLabel, isDateline, isPromoLine, isStampLine, isPunctuationOnly, isSectionMarker, isSocialLine, withoutLabel } from "./signals";
+import { copyrightHolder, isCaption, isCourtesyCredit, isDanglingLabel, isDateline, isPromoLine, isStampLine, isPunctuationOnly, isSectionMarker, isSocialLine, stampPrefixLength, withoutLabel } from "./signals";
 import { isCalendarName, parseDate } from "./dates";
 import { AUXILIARIES, HEADLINE_CASE_WORDS, IRREGULAR_PAST, bareWord, commonTermRank, contentTerms, contentTermsAndKeyHash, detached, endsWithStop, isHeadlineCase, isLongPastForm, isPastForm, letterDigitKey, splitSentences, startsLower, stem, STOPWORDS, wordCount, wordCountUpTo } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
@@ -18,8 +18,15 @@ export function clean(article: IngestedArticle): CleanArticle {
       // earlier. June 26, 2005"), dates the article when nothing else did; a bare one stays, as
       // the page printed it.
       const sentences = splitSentences(paragraph)
-        .map(withoutLabel)
+        .map((sentence) => {
+          // Publishing stamps in front of a sentence ("UPDATED: FRIDAY, MAY 3, 2013, 9:56 AM
+          // Lindsay Lohan checked into …"), or making up all of it, go the same way.
+          const stamp = stampPrefixLength(sentence);
+          if (stamp > 0 && index < 2) published ??= parseDate(sentence.slice(0, stamp));
+          return withoutLabel(sentence.slice(stamp));
+        })
         .filter((sentence) => {
+          if (sentence === "") return false;
           if (isDateSentence(sentence)) {
             if (index < 2) published ??= parseDate(sentence);
             return !isStampLine(sentence);

@@ -98,6 +98,23 @@ export function isStampLine(line: string): boolean {
   return STAMP.test(line.trim());
 }
 
+// Publishing stamps in front of a sentence, one or more ("PUBLISHED: WEDNESDAY, MARCH 13, 2013,
+// 2:29 PM UPDATED: THURSDAY, …", "Last Updated: Jul 07, 2012 8:44 PM ET", "UPDATED: 22:07 GMT,
+// 7 July 2012"): a label, then only the words of a date and a time.
+const STAMP_WORD = String.raw`(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|\d{1,2}[:.]\d{2}(?::\d{2})?|\d{1,4}(?:st|nd|rd|th)?|[ap]\.?m|${ZONE_NAME}|at|on)`;
+const STAMP_PREFIX = new RegExp(String.raw`^(?:(?:first\s+|last\s+)?(?:posted|updated|published|modified)\b\s*:?\s*(?:${STAMP_WORD}(?![a-z\d])\.?,?\s*)+)+`, "i");
+
+/**
+ * How long the publishing stamps in front of a sentence run (0 when there are none): they
+ * must hold a date or a time, and what follows must start a sentence or be nothing.
+ */
+export function stampPrefixLength(sentence: string): number {
+  const match = STAMP_PREFIX.exec(sentence);
+  if (!match || !/\d/.test(match[0])) return 0;
+  const rest = sentence.slice(match[0].length);
+  return rest === "" || /^["'“‘(]?\p{Lu}/u.test(rest) ? match[0].length : 0;
+}
+
 /** A dateline or byline line: short, and a date, time stamp, byline or agency tag is what it says. */
 export function isDateline(line: string): boolean {
   const text = line.trim();
