@@ -5,7 +5,7 @@ import { buildDigest, inheritStoryIds, storyTextKey } from "../src/pipeline/buil
 import { clean, joinSentences, titleFromLead } from "../src/pipeline/clean";
 import { calendarDays, parseDate } from "../src/pipeline/dates";
 import { ingest, outletFromUrl } from "../src/pipeline/ingest";
-import { withoutLabel } from "../src/pipeline/signals";
+import { stampPrefixLength, withoutLabel } from "../src/pipeline/signals";
 import { contentTerms, splitSentences } from "../src/pipeline/text";
 import type { Story } from "../src/pipeline/types";
 import { BASE, SEEDS } from "./helpers";
@@ -69,6 +69,20 @@ describe("story fixtures", () => {
       }
     });
   }
+});
+
+describe("publishing stamps in front of a sentence", () => {
+  it.each([
+    ["UPDATED: FRIDAY, MAY 3, 2013, 9:56 AM Lindsay Lohan checked into a clinic.", "Lindsay Lohan checked into a clinic."],
+    ["Last Updated: Jul 07, 2012 8:44 PM ET Wladimir Klitschko stopped Tony Thompson.", "Wladimir Klitschko stopped Tony Thompson."],
+    ["UPDATED 3:09 AM EST Dec 19, 2008 Despite the offer, talks go on.", "Despite the offer, talks go on."],
+    ["PUBLISHED: MONDAY, MARCH 11, 2013, 10:34 PM UPDATED: TUESDAY, MARCH 12, 2013, 9:36 AM", ""],
+    // A label followed by more than a date and a time is the sentence's own word.
+    ["Published reports say the talks failed.", "Published reports say the talks failed."],
+    ["Posted at 5 p.m. on the gate was a notice.", "Posted at 5 p.m. on the gate was a notice."],
+    ["Updated figures show 5 more deaths.", "Updated figures show 5 more deaths."],
+    ["Updated on Monday, the list now has 40 names.", "Updated on Monday, the list now has 40 names."],
+  ])("%s", (sentence, rest) => expect(sentence.slice(stampPrefixLength(sentence))).toBe(rest));
 });
 
 describe("page furniture inside an article", () => {
