@@ -100,9 +100,10 @@ export function isStampLine(line: string): boolean {
 
 // Publishing stamps in front of a sentence, one or more ("PUBLISHED: WEDNESDAY, MARCH 13, 2013,
 // 2:29 PM UPDATED: THURSDAY, …", "Last Updated: Jul 07, 2012 8:44 PM ET", "UPDATED: 22:07 GMT,
-// 7 July 2012"): a label, then only the words of a date and a time.
-const STAMP_WORD = String.raw`(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|\d{1,2}[:.]\d{2}(?::\d{2})?|\d{1,4}(?:st|nd|rd|th)?|[ap]\.?m|${ZONE_NAME}|at|on)`;
-const STAMP_PREFIX = new RegExp(String.raw`^(?:(?:first\s+|last\s+)?(?:posted|updated|published|modified)\b\s*:?\s*(?:${STAMP_WORD}(?![a-z\d])\.?,?\s*)+)+`, "i");
+// 7 July 2012", "First Posted: 08/04/11 06:44 PM ET"): a label, or a date in figures, then only
+// the words of a date and a time.
+const STAMP_WORD = String.raw`(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|\d{1,2}\/\d{1,2}\/\d{2,4}|\d{1,2}[:.]\d{2}(?::\d{2})?|\d{1,4}(?:st|nd|rd|th)?|[ap]\.?m|${ZONE_NAME}|at|on)`;
+const STAMP_PREFIX = new RegExp(String.raw`^(?:(?:(?:first\s+|last\s+)?(?:posted|updated|published|modified)\b\s*:?\s*|(?=\d{1,2}\/\d{1,2}\/\d{2,4}\s))(?:${STAMP_WORD}(?![a-z\d])\.?,?\s*)+)+`, "i");
 
 /**
  * How long the publishing stamps in front of a sentence run (0 when there are none): they
@@ -156,18 +157,13 @@ export function looksLikeHeadlineOfSentences(line: string): boolean {
   return sentences.length >= 2 && sentences.length <= 3 && sentences.every((sentence) => wordCountUpTo(sentence, 13) <= 12);
 }
 
-// A time stamp printed in front of the lead: "First Posted: 08/04/11 06:44 PM ET", "11/10/11 02:39 PM ET",
-// or a time alone behind its label ("Updated 4:08 p.m. ET", "Last updated at 22:46 GMT").
-const STAMP_LABEL = String.raw`(?:(?:First\s+)?Posted|Published|Updated|Last\s+updated)`;
-const STAMP_TIME = String.raw`\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+${ZONE_NAME})?`;
-const LEAD_STAMP = String.raw`(?:(?:${STAMP_LABEL}\s*:?\s*)?\d{1,2}/\d{1,2}/\d{2,4}(?:\s+${STAMP_TIME})?|${STAMP_LABEL}\s*(?::\s*|\s+at\s+)?${STAMP_TIME})\s+`;
-
 /**
  * Leading dateline inside the first paragraph: "TOKYO –", "WASHINGTON (AP) —", "Mar 4, 2009",
- * time stamps, an agency alone ("(CNN)The …"). Group 1 or 2 holds the agency in brackets.
+ * an agency alone ("(CNN)The …"). Group 1 or 2 holds the agency in brackets. (Time stamps in
+ * front of any sentence are clean's: see stampPrefixLength.)
  */
 export const INLINE_DATELINE = new RegExp(
-  String.raw`^(?:(?:\p{Lu}[\p{Lu}.'-]+(?:[ ,/]+\p{Lu}[\p{Lu}.'-]*){0,3}(?:,\s*\p{Lu}[\p{L}.]{1,12})?)\s*(?:\(([^)]{1,30})\))?\s*[-–—]{1,2}\s+|(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4})\s+(?=\p{Lu})|(?:${LEAD_STAMP})+(?=\p{Lu})|\(([^)]{1,30})\)\s*(?:[-–—]{1,2}\s*)?(?=\p{Lu}))`,
+  String.raw`^(?:(?:\p{Lu}[\p{Lu}.'-]+(?:[ ,/]+\p{Lu}[\p{Lu}.'-]*){0,3}(?:,\s*\p{Lu}[\p{L}.]{1,12})?)\s*(?:\(([^)]{1,30})\))?\s*[-–—]{1,2}\s+|(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4})\s+(?=\p{Lu})|\(([^)]{1,30})\)\s*(?:[-–—]{1,2}\s*)?(?=\p{Lu}))`,
   "u",
 );
 
