@@ -6,7 +6,7 @@
 // numbers read here). Candidate neighbours come from an inverted index (never all pairs);
 // stories are formed by average-linkage agglomeration over that sparse graph, so a group
 // only grows when most of its members agree. Copies follow their original.
-import { STOPWORDS, contentTerms, isLetter, isLetterOrDigit, isSpaceCode, isUpperLetter, normalizeText, stem } from "./text";
+import { STOPWORDS, contentTerms, headlineCaseKind, isHeadlineCaseCount, isLetterOrDigit, isSpaceCode, isUpperLetter, normalizeText, stem } from "./text";
 import type { DedupedArticle } from "./types";
 import { appendTo, grown, transpose } from "./collections";
 import { isCalendarName } from "./dates";
@@ -125,7 +125,7 @@ function bareWord(raw: string): string {
 /**
  * Terms a reader would use to tell events apart: names (capitalized words mid-sentence) and
  * numbers, appended to `out`. Sentences end after end punctuation and at line breaks, and one
- * in Headline Case (isHeadlineCase, read off the same word bounds) has no names by case. One
+ * in Headline Case (isHeadlineCase's rule, read off the same word bounds) has no names by case. One
  * scan finds the words and where sentences end, so no sentence string is made.
  */
 function entityTerms(text: string, out: string[] = []): string[] {
@@ -138,14 +138,11 @@ function entityTerms(text: string, out: string[] = []): string[] {
     let long = 0;
     let capitalized = 0;
     for (let index = first; index < end; index++) {
-      if (ends[index] - starts[index] < 4) continue;
-      const code = normalized.codePointAt(starts[index])!;
-      if (isLetter(code)) {
-        long++;
-        if (isUpperLetter(code)) capitalized++;
-      }
+      const kind = headlineCaseKind(normalized, starts[index], ends[index]);
+      if (kind > 0) long++;
+      if (kind > 1) capitalized++;
     }
-    const namesByCase = !(long >= 3 && capitalized / long >= 0.6);
+    const namesByCase = !isHeadlineCaseCount(long, capitalized);
     for (let index = first; index < end; index++) {
       // Most words start with a lowercase letter: neither a name nor a number, so skip the regexes.
       const lead = normalized.charCodeAt(starts[index]);

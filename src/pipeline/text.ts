@@ -585,16 +585,31 @@ export function isHeadlineCase(text: string, share = 0.6): boolean {
       if (start < 0) start = i;
       continue;
     }
-    if (start >= 0 && i - start >= 4) {
-      // The first code point, as /^\p{L}/u and /^\p{Lu}/u would read the word: ASCII by code.
-      const first = text.codePointAt(start)!;
-      if (isLetter(first)) {
-        long++;
-        if (isUpperLetter(first)) capitalized++;
-      }
+    if (start >= 0) {
+      const kind = headlineCaseKind(text, start, i);
+      if (kind > 0) long++;
+      if (kind > 1) capitalized++;
     }
     start = -1;
   }
+  return isHeadlineCaseCount(long, capitalized, share);
+}
+
+/**
+ * How the word text[start, end) counts toward Headline Case: 0 not at all (under four
+ * characters, or not opening with a letter), 1 as a long word, 2 as a long capitalized one.
+ * For callers that have cut a text into words already (cluster's entityTerms), with
+ * isHeadlineCaseCount: the same decision as isHeadlineCase without a second scan.
+ */
+export function headlineCaseKind(text: string, start: number, end: number): 0 | 1 | 2 {
+  if (end - start < 4) return 0;
+  // The first code point, as /^\p{L}/u and /^\p{Lu}/u would read the word: ASCII by code.
+  const first = text.codePointAt(start)!;
+  return !isLetter(first) ? 0 : isUpperLetter(first) ? 2 : 1;
+}
+
+/** Whether `capitalized` of `long` words (see headlineCaseKind) make Headline Case. */
+export function isHeadlineCaseCount(long: number, capitalized: number, share = 0.6): boolean {
   return long >= 3 && capitalized / long >= share;
 }
 
