@@ -4,7 +4,7 @@
 import { appendTo, grown, transpose } from "./collections";
 import { copyrightHolder, isCaption, isCourtesyCredit, isDanglingLabel, isDateline, isPromoLine, isStampLine, isPunctuationOnly, isSectionMarker, isSocialLine, stampPrefixLength, withoutLabel } from "./signals";
 import { isCalendarName, parseDate } from "./dates";
-import { AUXILIARIES, HEADLINE_CASE_WORDS, IRREGULAR_PAST, bareWord, commonTermRank, contentTerms, contentTermsAndKeyHash, detached, endsWithStop, isHeadlineCase, isLongPastForm, isPastForm, letterDigitKey, splitSentences, startsLower, stem, STOPWORDS, wordCount, wordCountUpTo } from "./text";
+import { AUXILIARIES, IRREGULAR_PAST, bareWord, endsHeadlineCase, commonTermRank, contentTerms, contentTermsAndKeyHash, detached, endsWithStop, isHeadlineCase, isLongPastForm, isPastForm, letterDigitKey, splitSentences, startsLower, stem, STOPWORDS, wordCount, wordCountUpTo } from "./text";
 import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
 
 export function clean(article: IngestedArticle): CleanArticle {
@@ -187,25 +187,24 @@ function headlineseCut(sentence: string): number {
  * damages …"). splitSentences cuts such joins only at words that mostly open sentences ("The",
  * "It's"); here, in an untitled article's first sentence, the cut falls before the last
  * capitalized word of its capitalized start when that word is of a common English stem and a
- * lower-case word follows, and the words before it read as a headline: at least
- * HEADLINE_CASE_WORDS, a capitalized function word past the first (a name has none) and a past
- * form ("Damaged": a name with a function word, "The University Of Texas Police Department
- * said …", has none). The character index of the cut, or -1.
+ * lower-case word follows, the words before it are a Headline Case headline as splitSentences
+ * reads one (endsHeadlineCase), and they hold a past form ("Damaged": a name with a function
+ * word, "The University Of Texas Police Department said …", has none). The character index
+ * of the cut, or -1.
  */
 function headlineCaseCut(sentence: string): number {
   const words = [...sentence.matchAll(/\S+/g)];
   let lower = 0;
   while (lower < words.length && /^["'‘“]?[\p{Lu}\d]/u.test(words[lower][0])) lower++;
   const start = lower - 1; // the lead's first word
-  if (start < HEADLINE_CASE_WORDS || lower === words.length || !startsLower(words[lower][0])) return -1;
+  if (start < 1 || lower === words.length || !startsLower(words[lower][0])) return -1;
   const head = words.slice(0, start).map((match) => match[0]);
-  if (/[.!?:;,]$/.test(head[head.length - 1]) || !head.slice(1).some((word) => STOPWORDS.has(bareWord(word)))) return -1;
-  if (!head.some((word) => isLongPastForm(bareWord(word)))) return -1;
+  if (/[.!?:;,]$/.test(head[head.length - 1]) || !head.some((word) => isLongPastForm(bareWord(word)))) return -1;
   const starter = words[start][0];
   const bare = bareWord(starter);
   if (!/^\p{Lu}\p{Ll}+$/u.test(starter) || STOPWORDS.has(bare) || isCalendarName(bare) || commonTermRank(stem(bare)) === undefined) return -1;
-  const lead = sentence.slice(words[start].index);
-  return wordCountUpTo(lead, HEADLINE_CASE_WORDS) >= HEADLINE_CASE_WORDS && !isHeadlineCase(lead) ? words[start].index! : -1;
+  const at = words[start].index!;
+  return endsHeadlineCase(head.join(" "), sentence.slice(at)) ? at : -1;
 }
 
 /** Whether words[k] is a participle with its preposition or particle ("rocked by", "gunned down"): headlinese for a passive, no verb of its own. */

@@ -511,15 +511,15 @@ function pushUnglued(sentence: string, out: string[]): void {
 }
 
 /** Words of a Headline Case headline before its lead, at least. */
-export const HEADLINE_CASE_WORDS = 4;
+const HEADLINE_CASE_WORDS = 4;
 
 /**
  * Whether `before` is a headline in Headline Case and `after` a sentence that is not: every
  * word of `before` starts with a capital or a digit, one past its first is a capitalized
  * function word ("Into", "For": a name has none, a headline has), and `after` runs on in
- * sentence case.
+ * sentence case. (Words cut at single spaces, as sentences have them.)
  */
-function endsHeadlineCase(before: string, after: string): boolean {
+export function endsHeadlineCase(before: string, after: string): boolean {
   const words = before.split(" ");
   if (words.length < HEADLINE_CASE_WORDS || !words.every((word) => /^["'‘“]?[\p{Lu}\d]/u.test(word))) return false;
   if (!words.slice(1).some((word) => STOPWORDS.has(word.toLowerCase()))) return false;
