@@ -9,33 +9,7 @@ import type { CleanArticle, IngestedArticle, Paragraph } from "./types";
 
 export function clean(article: IngestedArticle): CleanArticle {
   const numbers = new TermNumbers();
-  let published = article.published;
-  const body = dropFurniture(article.paragraphs)
-    .map((paragraph, index) => {
-      // A credit, a label or a time stamp left inside a paragraph ("… this morning. Courtesy of
-      // The Woodburn Independent", "… into custody. UPDATE:", "… for help. PUBLISHED: THURSDAY,
-      // MAY 2, 2013, 1:32 PM") goes too. A date near the top, stamped or bare ("… a few hours
-      // earlier. June 26, 2005"), dates the article when nothing else did; a bare one stays, as
-      // the page printed it.
-      const sentences = splitSentences(paragraph)
-        .map((sentence) => {
-          // Publishing stamps in front of a sentence ("UPDATED: FRIDAY, MAY 3, 2013, 9:56 AM
-          // Lindsay Lohan checked into …"), or making up all of it, go the same way.
-          const stamp = stampPrefixLength(sentence);
-          if (stamp > 0 && index < 2) published ??= parseDate(sentence.slice(0, stamp));
-          return withoutLabel(sentence.slice(stamp));
-        })
-        .filter((sentence) => {
-          if (sentence === "") return false;
-          if (isDateSentence(sentence)) {
-            if (index < 2) published ??= parseDate(sentence);
-            return !isStampLine(sentence);
-          }
-          return !isCourtesyCredit(sentence) && !isDanglingLabel(sentence);
-        });
-      return { text: sentences.join(" "), sentences };
-    })
-    .filter((paragraph) => paragraph.sentences.length > 0);
+  const { body, published } = bodySentences(article.paragraphs, article.published);
   let headline = article.headline && !isCaption(article.headline) ? article.headline : null;
   // A headline line that runs on into its deck ("Athens vigil ends in violence Violence
   // reignited in Athens following vigils …"): the deck opens the body.
@@ -74,6 +48,41 @@ export function clean(article: IngestedArticle): CleanArticle {
     titleFromLead: headline === null,
     paragraphs,
   };
+}
+
+/**
+ * The body's paragraphs cut into sentences, without page furniture: furniture lines, and a
+ * credit, a label or a time stamp left inside a paragraph ("… this morning. Courtesy of The
+ * Woodburn Independent", "… into custody. UPDATE:", "… for help. PUBLISHED: THURSDAY, MAY 2,
+ * 2013, 1:32 PM") or in front of a sentence ("UPDATED: FRIDAY, MAY 3, 2013, 9:56 AM Lindsay
+ * Lohan checked into …"). A stamp or a date near the top, stamped or bare ("… a few hours
+ * earlier. June 26, 2005"), dates the article when `published` is null; a bare date stays,
+ * as the page printed it.
+ */
+function bodySentences(paragraphs: string[], published: string | null): { body: Paragraph[]; published: string | null } {
+  const body = dropFurniture(paragraphs)
+    .map((paragraph, index) => {
+      const readDate = (text: string): void => {
+        if (index < 2) published ??= parseDate(text);
+      };
+      const sentences = splitSentences(paragraph)
+        .map((sentence) => {
+          const stamp = stampPrefixLength(sentence);
+          if (stamp > 0) readDate(sentence.slice(0, stamp));
+          return withoutLabel(sentence.slice(stamp));
+        })
+        .filter((sentence) => {
+          if (sentence === "") return false;
+          if (isDateSentence(sentence)) {
+            readDate(sentence);
+            return !isStampLine(sentence);
+          }
+          return !isCourtesyCredit(sentence) && !isDanglingLabel(sentence);
+        });
+      return { text: sentences.join(" "), sentences };
+    })
+    .filter((paragraph) => paragraph.sentences.length > 0);
+  return { body, published };
 }
 
 /** A dateline as a sentence of its own: no full stop ("June 26, 2005", "PUBLISHED: THURSDAY, MAY 2, 2013, 1:32 PM"). */

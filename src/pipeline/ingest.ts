@@ -12,6 +12,7 @@ import {
   isPunctuationOnly,
   isSectionMarker,
   isSocialLine,
+  endsWithAbbreviation,
   looksLikeHeadline,
   looksLikeHeadlineOfSentences,
 } from "./signals";
@@ -239,13 +240,12 @@ function readHeader(article: IngestedArticle, blocks: Block[], titled: boolean):
   const deck: string[] = [];
   while (cursor < headerEnd && cursor < lines.length) {
     const { text, heading } = lines[cursor];
+    const dated = article.headline ? null : datedHeadline(text);
     if (/^https?:\/\/\S+$/i.test(text)) {
       article.url ??= text;
-    } else if (!article.headline && DATED_HEADLINE.test(text) && looksLikeHeadline(text.replace(DATED_HEADLINE, ""))) {
-      // "27/09/2013-Turkmenistan to hold first-ever parliamentary elections": the date, then the headline.
-      const date = DATED_HEADLINE.exec(text)![0];
-      takeDateline(article, date);
-      article.headline = withoutFinalStop(text.slice(date.length));
+    } else if (dated) {
+      takeDateline(article, dated.date);
+      article.headline = withoutFinalStop(dated.headline);
     } else if (isDateline(text)) {
       takeDateline(article, text);
     } else if (isCaption(text) || isPunctuationOnly(text) || isSectionMarker(text) || isSocialLine(text)) {
@@ -343,6 +343,12 @@ function firstText(lines: { text: string }[]): number {
 }
 
 /** A date glued in front of a headline by a dash or bar: "27/09/2013-Turkmenistan to hold …", "May 2, 2013 | Lohan checks in …". */
+function datedHeadline(line: string): { date: string; headline: string } | null {
+  const date = DATED_HEADLINE.exec(line)?.[0];
+  if (date === undefined) return null;
+  const headline = line.slice(date.length);
+  return looksLikeHeadline(headline) ? { date, headline } : null;
+}
 const DATED_HEADLINE = /^(?:\d{1,2}\/\d{1,2}\/(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|\p{Lu}\p{Ll}{2,8}\.? \d{1,2}, \d{4})\s*[-–—|]\s*(?=\p{Lu}(?:\S*\s+){3})/u;
 
 /**
@@ -372,7 +378,7 @@ function continuesHeadline(headline: string, line: string): boolean {
 
 /** A one-sentence headline printed with a full stop reads as a title without it ("U.S." keeps its own). */
 function withoutFinalStop(headline: string): string {
-  return /[^.]\.$/.test(headline) && !/\b(?:U\.S|U\.K|Jr|Inc|Co)\.$/.test(headline) && splitSentences(headline).length === 1 ? headline.slice(0, -1) : headline;
+  return /[^.]\.$/.test(headline) && !endsWithAbbreviation(headline) && splitSentences(headline).length === 1 ? headline.slice(0, -1) : headline;
 }
 
 /**

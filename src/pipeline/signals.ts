@@ -130,13 +130,18 @@ export function agencyInDateline(line: string): string | null {
   return AGENCY_SLASHES.exec(line)?.[1]?.trim() ?? null;
 }
 
+/** Ends on an abbreviation's full stop ("… Banned From U.S."), which ends no sentence. */
+export function endsWithAbbreviation(text: string): boolean {
+  return /\b(?:U\.S|U\.K|Jr|Inc|Co)\.$/.test(text);
+}
+
 /** Headline shape: a few words, capitalized start, no sentence-final period. */
 export function looksLikeHeadline(line: string): boolean {
   const text = line.trim();
   const words = wordCountUpTo(text, 30);
   if (words < 2 || words > 30) return false;
   if (!/^["'\u201C\u2018(]?[\p{Lu}\p{N}]/u.test(text)) return false;
-  if (/[.,;:]$/.test(text) && !/\b(?:U\.S|U\.K|Jr|Inc|Co)\.$/.test(text)) return false;
+  if (/[.,;:]$/.test(text) && !endsWithAbbreviation(text)) return false;
   return !/^https?:\/\//i.test(text);
 }
 
