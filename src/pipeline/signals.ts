@@ -90,7 +90,9 @@ export function isCaption(paragraph: string): boolean {
 
 const AGENCY_SLASHES = /\/\s*([A-Z][A-Z0-9 .&-]{1,30})\s*\//;
 const BYLINE = /^(?:by|written by|reporting by|posted by|story by)\s+\p{Lu}/iu;
-const STAMP = /^(?:posted|updated|published|last updated|first published|modified)\b/i;
+/** A publishing stamp's label: "Posted", "Updated", "First Published", "Last updated". */
+const STAMP_LABEL = String.raw`(?:first\s+|last\s+)?(?:posted|updated|published|modified)\b`;
+const STAMP = new RegExp(`^${STAMP_LABEL}`, "i");
 const TIME_ONLY = /\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?\b/i;
 
 /** A page's publishing stamp: "Posted …", "Updated: …", "PUBLISHED: THURSDAY, MAY 2, 2013, 1:32 PM". */
@@ -103,7 +105,7 @@ export function isStampLine(line: string): boolean {
 // 7 July 2012", "First Posted: 08/04/11 06:44 PM ET"): a label, or a date in figures, then only
 // the words of a date and a time.
 const STAMP_WORD = String.raw`(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|\d{1,2}\/\d{1,2}\/\d{2,4}|\d{1,2}[:.]\d{2}(?::\d{2})?|\d{1,4}(?:st|nd|rd|th)?|[ap]\.?m|${ZONE_NAME}|at|on)`;
-const STAMP_PREFIX = new RegExp(String.raw`^(?:(?:(?:first\s+|last\s+)?(?:posted|updated|published|modified)\b\s*:?\s*|(?=\d{1,2}\/\d{1,2}\/\d{2,4}\s))(?:${STAMP_WORD}(?![a-z\d])\.?,?\s*)+)+`, "i");
+const STAMP_PREFIX = new RegExp(String.raw`^(?:(?:${STAMP_LABEL}\s*:?\s*|(?=\d{1,2}\/\d{1,2}\/\d{2,4}\s))(?:${STAMP_WORD}(?![a-z\d])\.?,?\s*)+)+`, "i");
 
 /**
  * How long the publishing stamps in front of a sentence run (0 when there are none): they
