@@ -38,7 +38,7 @@ export type StoryTextInput = Pick<DedupedArticle, "path" | "contentHash" | "ente
  * Version of what `analyzeFile` produces. Stored analyses (the Worker's article index) from
  * another version are ignored and redone, so bump it whenever ingest or clean output changes.
  */
-export const ANALYSIS_VERSION = 33;
+export const ANALYSIS_VERSION = 34;
 
 /**
  * Version of how a story's title and summary are made from its analysed articles: a build

@@ -254,7 +254,7 @@ function readHeader(article: IngestedArticle, blocks: Block[], titled: boolean):
       !article.headline &&
       (heading !== undefined ||
         looksLikeHeadline(text) ||
-        (!titled && cursor === firstText(lines) && (datedInHeader(lines, cursor, firstBlockIsHeader) || (standsAlone(blocks, lines, cursor) && (looksLikeHeadlineOfSentences(text) || isHeadlineSentence(text, lines[cursor + 1].text))))))
+        (!titled && cursor === firstText(lines) && (datedInHeader(lines, cursor, firstBlockIsHeader) || (standsAlone(blocks, lines, cursor) && looksLikeHeadlineOfSentences(text, lines[cursor + 1].text)))))
     ) {
       article.headline = withoutFinalStop(text);
     } else if (firstBlockIsHeader && article.headline) {
@@ -350,17 +350,6 @@ function datedHeadline(line: string): { date: string; headline: string } | null 
   return looksLikeHeadline(headline) ? { date, headline } : null;
 }
 const DATED_HEADLINE = /^(?:\d{1,2}\/\d{1,2}\/(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|\p{Lu}\p{Ll}{2,8}\.? \d{1,2}, \d{4})\s*[-–—|]\s*(?=\p{Lu}(?:\S*\s+){3})/u;
-
-/**
- * A headline printed as one sentence with a full stop, alone on the page's first line ("YouTube
- * suspends Rand Paul for a week over a video disputing the effectiveness of masks."): a
- * sentence of 5 to 16 words, not attributed ("… officials said."), over a paragraph at least
- * twice as long. A one-sentence lead that short is rare and is followed by more of its kind.
- */
-function isHeadlineSentence(text: string, next: string): boolean {
-  const words = wordCountUpTo(text, 17);
-  return words >= 5 && words <= 16 && /\.$/.test(text) && splitSentences(text).length === 1 && !/\b(?:said|says|told)\b/i.test(text) && wordCountUpTo(next, 2 * words) >= 2 * words;
-}
 
 /**
  * A headline broken over two lines ("Hawaiian Gardens Gang Member" / "Charged with Murdering

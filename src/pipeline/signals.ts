@@ -149,19 +149,23 @@ export function looksLikeHeadline(line: string): boolean {
 
 /**
  * A headline written with full stops, alone on the page's first line: two or three short
- * sentences ("Senate Democrats pushed a vote. McConnell shot them down."), or all in Headline
- * Case. A lead is one longer sentence, or attributed sentences; a headline pasted in
- * front of its lead leaves a sentence without a stop (clean takes those apart); a line in
- * capitals is no Headline Case.
+ * sentences ("Senate Democrats pushed a vote. McConnell shot them down."), all in Headline
+ * Case, or one sentence of 5 to 16 words over a paragraph (`next`) at least twice as long
+ * ("YouTube suspends Rand Paul for a week over a video disputing the effectiveness of
+ * masks."). A lead is one longer sentence, or attributed sentences, and a one-sentence lead
+ * that short is followed by more of its kind; a headline pasted in front of its lead leaves a
+ * sentence without a stop (clean takes those apart); a line in capitals is no Headline Case.
  */
-export function looksLikeHeadlineOfSentences(line: string): boolean {
+export function looksLikeHeadlineOfSentences(line: string, next = ""): boolean {
   const text = line.trim();
   if (wordCountUpTo(text, 31) > 30 || !/^["'\u201C\u2018(]?[\p{Lu}\p{N}]/u.test(text)) return false;
   const sentences = splitSentences(text);
   // "…, firefighters said.": a lead's attribution (headlines say "says").
   if (!sentences.every(endsWithStop) || /\b(?:said|told)\b/i.test(text)) return false;
   if (/\p{Ll}/u.test(text) && isHeadlineCase(text, 0.9)) return true;
-  return sentences.length >= 2 && sentences.length <= 3 && sentences.every((sentence) => wordCountUpTo(sentence, 13) <= 12);
+  if (sentences.length >= 2 && sentences.length <= 3 && sentences.every((sentence) => wordCountUpTo(sentence, 13) <= 12)) return true;
+  const words = wordCountUpTo(text, 17);
+  return sentences.length === 1 && words >= 5 && words <= 16 && wordCountUpTo(next, 2 * words) >= 2 * words;
 }
 
 /**
