@@ -1,5 +1,7 @@
 // CLI: the Worker's pipeline and renderers in Node, as a static export of a corpus folder.
-//   npm run digest -- --corpus <dir> --out <dir> [--site-url <url>] [--generated-at <RFC 3339>]
+//   npm run digest -- --corpus <dir> --out <dir> [--site-url <url>] [--generated-at <RFC 3339>] [--ignore-mtime]
+// --ignore-mtime: a file's modification time is not when it entered the corpus (a copied
+// folder, a labelled set), so undated articles stay undated; else it is their fallback date.
 // Exits non-zero only when it cannot read the corpus folder or write its output.
 import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
@@ -22,12 +24,13 @@ async function listFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-export async function readCorpus(dir: string): Promise<CorpusFile[]> {
+export async function readCorpus(dir: string, useMtime = true): Promise<CorpusFile[]> {
   const paths = (await listFiles(dir)).sort();
   return Promise.all(
     paths.map(async (full) => {
       const [bytes, info] = await Promise.all([readFile(full), stat(full)]);
-      return { path: relative(dir, full).split(sep).join("/"), bytes: new Uint8Array(bytes), entered: toRfc3339(new Date(Math.floor(info.mtimeMs / 1000) * 1000)) };
+      const entered = useMtime ? toRfc3339(new Date(Math.floor(info.mtimeMs / 1000) * 1000)) : null;
+      return { path: relative(dir, full).split(sep).join("/"), bytes: new Uint8Array(bytes), entered };
     }),
   );
 }
@@ -45,12 +48,13 @@ async function main(): Promise<number> {
       out: { type: "string", default: "out" },
       "site-url": { type: "string" },
       "generated-at": { type: "string" },
+      "ignore-mtime": { type: "boolean", default: false },
     },
   });
   const started = performance.now();
   let files: CorpusFile[];
   try {
-    files = await readCorpus(values.corpus!);
+    files = await readCorpus(values.corpus!, !values["ignore-mtime"]);
   } catch (error) {
     console.error(`digest: cannot read corpus folder ${values.corpus}: ${(error as Error).message}`);
     return 2;

@@ -122,7 +122,9 @@ function runDigest(digestScript: string, corpus: string, out: string): Promise<n
   // tsx's own CLI under this Node, rather than npx: no npm startup in the timing, and no
   // dependence on PATH.
   const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
-  const args = [tsxCli, digestScript, "--corpus", corpus, "--out", out];
+  // A labelled folder's file times are when it was copied, not when articles arrived: scores
+  // must not depend on them (they once moved neus-val's ROUGE-1 by 0.002 between machines).
+  const args = [tsxCli, digestScript, "--corpus", corpus, "--out", out, ...(digestScript === defaultDigestScript ? ["--ignore-mtime"] : [])];
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, args, { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });

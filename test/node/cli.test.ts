@@ -1,6 +1,6 @@
 // The static-export CLI, run as a user runs it: on corpus/, into a temp folder.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync, mkdirSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -67,6 +67,27 @@ describe("npm run digest", () => {
     }
     const digest = JSON.parse(readFileSync(join(first, "digest.json"), "utf8"));
     expect(digest.stories.flatMap((s: { articles: { path: string }[] }) => s.articles.map((a) => a.path)).every((p: string) => p.startsWith("world/"))).toBe(true);
+  });
+
+  it("with --ignore-mtime, gives the same bytes whatever the files' times (how the eval scores a copied folder)", () => {
+    const copies = [0, 1].map((copy) => {
+      const corpus = mkdtempSync(join(tmpdir(), "corpus-"));
+      readdirSync(join(root, "corpus")).forEach((name, i) => {
+        writeFileSync(join(corpus, name), readFileSync(join(root, "corpus", name)));
+        // The second copy's files were copied over several days, in another order.
+        const seconds = copy === 0 ? 1_700_000_000 : 1_700_000_000 + (5 - i) * 86_400;
+        utimesSync(join(corpus, name), seconds, seconds);
+      });
+      return corpus;
+    });
+    const build = (corpus: string, extra: string[]): string => {
+      const out = mkdtempSync(join(tmpdir(), "out-"));
+      runCli(corpus, out, ["--generated-at", "2024-07-29T00:00:00Z", ...extra]);
+      return readFileSync(join(out, "digest.json"), "utf8");
+    };
+    expect(build(copies[1], ["--ignore-mtime"])).toBe(build(copies[0], ["--ignore-mtime"]));
+    // Without the flag the times are the untitled articles' fallback dates, so the digests differ.
+    expect(build(copies[1], [])).not.toBe(build(copies[0], []));
   });
 
   it("exits non-zero when it cannot write its output", () => {
