@@ -293,3 +293,36 @@ describe("garbage collection of old builds", () => {
     await expectWhole(history, 2);
   });
 });
+
+describe("publishing a large build", () => {
+  beforeEach(clearStorage);
+
+  it("writes each new output as it is rendered, so only a few rendered bodies are held at once", async () => {
+    const count = 60;
+    let rendered = 0;
+    let stored = 0;
+    let mostHeld = 0;
+    function* outputs(): Generator<OutputFile> {
+      for (let i = 0; i < count; i++) {
+        rendered++;
+        // Bodies rendered and not yet in KV: what the publish holds in memory.
+        mostHeld = Math.max(mostHeld, rendered - stored);
+        yield { path: `stories/s${i}.html`, body: `<!doctype html><p>Story ${i}: ${"text ".repeat(200)}</p>`, contentType: "text/html; charset=utf-8" };
+      }
+    }
+    const { kv } = instrumentedKv({
+      put: async (original, ...args) => {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        await original(...args);
+        if (String(args[0]).startsWith("blob/")) stored++;
+      },
+    });
+    const published = await publishBuild(kv, recordOf(1, 0), outputs(), null, new OperationBudget(OPERATIONS_PER_RUN));
+    expect("manifest" in published).toBe(true);
+    expect(mostHeld).toBeLessThanOrEqual(10);
+    const manifest = (published as { manifest: Manifest }).manifest;
+    expect(await readPointer(env.DIGEST)).toBe(manifest.record.buildId);
+    expect(await env.DIGEST.get(manifest.files["stories/s59.html"].blob)).toMatch(/^<!doctype html><p>Story 59: /);
+    expect(Object.keys(manifest.files)).toHaveLength(count);
+  });
+});
