@@ -17,10 +17,14 @@ export interface Rejection {
   reason: string;
 }
 
-/** One paragraph of an article, split into sentences; its text is always the sentences joined by single spaces (clean's joinSentences). */
+/**
+ * One paragraph of an article, split into sentences; its text is always the sentences joined
+ * by single spaces (clean's joinSentences). The sentences may be cut from the text on each
+ * read, a fresh array every time: read them once per pass.
+ */
 export interface Paragraph {
-  text: string;
-  sentences: string[];
+  readonly text: string;
+  readonly sentences: string[];
 }
 
 /** One file's analysis (ingest + clean): the cleaned article, or why the file was rejected. */
