@@ -4,6 +4,7 @@ import { toRfc3339 } from "../pipeline/dates";
 import { MAX_ARTICLE_BYTES, isArticlePath } from "../pipeline/ingest";
 import { hash64 } from "../pipeline/text";
 import type { CorpusFile } from "../pipeline/types";
+import { BoundedTasks } from "./concurrency";
 
 /** One object of the corpus as listings (rebuild, admin API) describe it. */
 export interface CorpusEntry {
@@ -45,28 +46,25 @@ export function lastChanged(entries: CorpusEntry[]): string {
 }
 
 /**
- * Read the listed objects, a bounded number at a time (Workers allow a limited number of
- * simultaneous connections). An object that vanished since listing is skipped.
+ * Read the listed objects, a bounded number at a time (BoundedTasks). An object that vanished
+ * since listing is skipped.
  */
-export async function readCorpus(bucket: R2Bucket, entries: CorpusEntry[], concurrency = 6): Promise<CorpusFile[]> {
+export async function readCorpus(bucket: R2Bucket, entries: CorpusEntry[]): Promise<CorpusFile[]> {
   const files: (CorpusFile | null)[] = new Array(entries.length).fill(null);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < entries.length) {
-      const index = next++;
-      const entry = entries[index];
-      // An oversized object is rejected by its listed size, and a non-article by its name
-      // (analyzeFile looks at nothing else then): neither is downloaded.
-      if (entry.size > MAX_ARTICLE_BYTES || !isArticlePath(entry.key)) {
-        files[index] = { path: entry.key, bytes: new Uint8Array(0), entered: entry.uploaded, size: entry.size };
-        continue;
-      }
-      const object = await bucket.get(entry.key);
-      if (!object) continue;
-      files[index] = { path: entry.key, bytes: new Uint8Array(await object.arrayBuffer()), entered: entry.uploaded };
+  const reads = new BoundedTasks();
+  for (const [index, entry] of entries.entries()) {
+    // An oversized object is rejected by its listed size, and a non-article by its name
+    // (analyzeFile looks at nothing else then): neither is downloaded.
+    if (entry.size > MAX_ARTICLE_BYTES || !isArticlePath(entry.key)) {
+      files[index] = { path: entry.key, bytes: new Uint8Array(0), entered: entry.uploaded, size: entry.size };
+      continue;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
+    await reads.add(async () => {
+      const object = await bucket.get(entry.key);
+      if (object) files[index] = { path: entry.key, bytes: new Uint8Array(await object.arrayBuffer()), entered: entry.uploaded };
+    });
+  }
+  await reads.done();
   return files.filter((f): f is CorpusFile => f !== null);
 }
 

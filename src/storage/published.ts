@@ -12,6 +12,7 @@
 // number of keys.
 import { hash64 } from "../pipeline/text";
 import type { OperationBudget } from "./budget";
+import { BoundedTasks } from "./concurrency";
 
 export interface ManifestEntry {
   etag: string;
@@ -148,40 +149,6 @@ export interface Staging {
  * staged blob is never wrong, only possibly unused; those the published build does not use
  * are deleted with the next publish's garbage.
  */
-/** Blob writes one publish keeps in flight at once (each holds its body until KV has it). */
-const PUT_CONCURRENCY = 8;
-
-/**
- * Writes started as bodies come, at most `limit` in flight: add() waits for a free slot.
- * The first failure is thrown by the next add() or by done(), after the writes in flight have
- * settled, so none rejects unobserved.
- */
-class BoundedWrites {
-  private readonly inFlight = new Set<Promise<void>>();
-  private failure: { error: unknown } | null = null;
-  constructor(private readonly limit: number) {}
-
-  async add(write: () => Promise<unknown>): Promise<void> {
-    while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
-    if (this.failure) await this.done();
-    const settled: Promise<void> = write().then(
-      () => {
-        this.inFlight.delete(settled);
-      },
-      (error: unknown) => {
-        this.inFlight.delete(settled);
-        this.failure ??= { error };
-      },
-    );
-    this.inFlight.add(settled);
-  }
-
-  async done(): Promise<void> {
-    await Promise.all(this.inFlight);
-    if (this.failure) throw this.failure.error;
-  }
-}
-
 export async function publishBuild(
   kv: KVNamespace,
   record: Omit<BuildRecord, "buildId">,
@@ -202,14 +169,14 @@ export async function publishBuild(
   const existing = new Set(Object.values(previous?.files ?? {}).map((entry) => entry.blob));
   const room = budget.remaining - SWITCH_OPERATIONS - CLEANUP_OPERATIONS;
   // One pass, each body hashed and, when this run writes it, written there and then, a few
-  // at a time: a site's files (every story page holds its sources' text) are as large as the
+  // at a time (BoundedTasks): a site's files (every story page holds its sources' text) are as large as the
   // corpus, and holding the run's new ones until the pass ended is what ran a rebuild of 7,500
   // articles out of a 128 MB heap.
   const entries: [string, ManifestEntry][] = [];
   const fresh = new Set<string>();
   let toWrite = 0;
   const written: string[] = [];
-  const writes = new BoundedWrites(PUT_CONCURRENCY);
+  const writes = new BoundedTasks();
   for (const output of outputs) {
     const etag = etagOf(output.body);
     const blob = `blob/${etag.replace(/"/g, "")}`;
