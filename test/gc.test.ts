@@ -326,3 +326,27 @@ describe("publishing a large build", () => {
     expect(Object.keys(manifest.files)).toHaveLength(count);
   });
 });
+
+describe("publishing when the build index cannot be read", () => {
+  beforeEach(clearStorage);
+
+  it("writes nothing for a build too large for one run, since what it wrote could not be recorded or collected", async () => {
+    const outputs = outputsOf(1, 20);
+    let blobPuts = 0;
+    const { kv } = instrumentedKv({
+      get: (original, ...args) => {
+        if (args[0] === BUILD_INDEX_KEY) throw new Error("injected KV read failure");
+        return original(...args);
+      },
+      put: (original, ...args) => {
+        if (String(args[0]).startsWith("blob/")) blobPuts++;
+        return original(...args);
+      },
+    });
+    // A budget leaving room for only a few blobs after what the switch and the collector keep
+    // back: the 22 new outputs need more than one run.
+    await expect(publishBuild(kv, recordOf(1, 0), outputs, null, new OperationBudget(30))).rejects.toThrow(/more than one run may write, and its progress cannot be recorded/);
+    expect(blobPuts).toBe(0);
+    expect(await kvKeys("blob/")).toEqual([]);
+  });
+});

@@ -168,14 +168,18 @@ export async function publishBuild(
   const staged = new Set(index?.staged ?? []);
   const existing = new Set(Object.values(previous?.files ?? {}).map((entry) => entry.blob));
   const room = budget.remaining - SWITCH_OPERATIONS - CLEANUP_OPERATIONS;
-  // One pass, each body hashed and, when this run writes it, written there and then, a few
-  // at a time (BoundedTasks): a site's files (every story page holds its sources' text) are as large as the
-  // corpus, and holding the run's new ones until the pass ended is what ran a rebuild of 7,500
-  // articles out of a 128 MB heap.
+  // One pass, each body hashed and, when this run writes it, written there and then, a few at
+  // a time (BoundedTasks): a site's files (every story page holds its sources' text) are as
+  // large as the corpus, and holding the run's new ones until the pass ended is what ran a
+  // rebuild of 7,500 articles out of a 128 MB heap.
   const entries: [string, ManifestEntry][] = [];
   const fresh = new Set<string>();
   let toWrite = 0;
   const written: string[] = [];
+  // With the build index unreadable, blobs written during the pass could not be recorded as
+  // staged should the build prove too large for one run, and nothing would ever delete them:
+  // then this run's new bodies wait for the end of the pass, as they all once did.
+  const held = indexError ? new Map<string, string>() : null;
   const writes = new BoundedTasks();
   for (const output of outputs) {
     const etag = etagOf(output.body);
@@ -187,7 +191,8 @@ export async function publishBuild(
     toWrite++;
     if (written.length < room) {
       written.push(blob);
-      await writes.add(() => kv.put(blob, output.body));
+      if (held) held.set(blob, output.body);
+      else await writes.add(() => kv.put(blob, output.body));
     }
   }
   await writes.done();
@@ -199,6 +204,8 @@ export async function publishBuild(
     await kv.put(BUILD_INDEX_KEY, JSON.stringify(next));
     return { staging: { written: fresh.size - toWrite + written.length, outputs: fresh.size } };
   }
+  for (const [blob, body] of held ?? []) await writes.add(() => kv.put(blob, body));
+  await writes.done();
   const buildId = hash64(record.fingerprint + JSON.stringify(files)).slice(0, 12);
   const manifest: Manifest = { record: { ...record, buildId }, files };
   await kv.put(`build/${buildId}`, JSON.stringify(manifest));
