@@ -15,6 +15,7 @@ import {
   MAX_GC_DELETES,
   RETIRE_AFTER_MS,
   publishBuild,
+  readManifest,
   readPointer,
   type BuildRecord,
   type Manifest,
@@ -348,5 +349,23 @@ describe("publishing when the build index cannot be read", () => {
     await expect(publishBuild(kv, recordOf(1, 0), outputs, null, new OperationBudget(30))).rejects.toThrow(/more than one run may write, and its progress cannot be recorded/);
     expect(blobPuts).toBe(0);
     expect(await kvKeys("blob/")).toEqual([]);
+  });
+});
+
+describe("an isolate that publishes again and again", () => {
+  beforeEach(clearStorage);
+
+  it("keeps only a few manifests in memory: after 12 publishes the first build's manifest is read from KV again", async () => {
+    const history = new History();
+    for (let n = 1; n <= 12; n++) await history.publish(n, n);
+    // Build 1 is retired by now; put its manifest back so a read can find it in KV.
+    const first = history.manifest(1);
+    await env.DIGEST.put(`build/${first.record.buildId}`, JSON.stringify(first));
+    const { kv, calls } = instrumentedKv();
+    expect(await readManifest(kv, first.record.buildId)).toEqual(first);
+    expect(calls.get, "the 12th publish's isolate no longer holds build 1's manifest").toBe(1);
+    // The live build's manifest is still at hand.
+    expect(await readManifest(kv, history.manifest(12).record.buildId)).toEqual(history.manifest(12));
+    expect(calls.get).toBe(1);
   });
 });

@@ -95,17 +95,27 @@ export async function readPointer(kv: KVNamespace): Promise<string | null> {
   return kv.get(POINTER_KEY, "text");
 }
 
-// Manifests never change once written, so an isolate can keep the ones it has read.
+// Manifests never change once written, so an isolate can keep the ones it read or wrote last.
 const manifestCache = new Map<string, Manifest>();
+/**
+ * Manifests an isolate keeps. A cron isolate publishes again and again (each manifest lists
+ * every output: about 1,250 entries at 10,000 articles), so the cache must stay bounded there
+ * too; the live build and the one before it are what readers and the next publish use.
+ */
+const MANIFEST_CACHE_SIZE = 8;
+
+function cacheManifest(buildId: string, manifest: Manifest): void {
+  manifestCache.delete(buildId);
+  manifestCache.set(buildId, manifest);
+  // A Map iterates in insertion order: the first key is the one cached longest ago.
+  if (manifestCache.size > MANIFEST_CACHE_SIZE) manifestCache.delete(manifestCache.keys().next().value!);
+}
 
 export async function readManifest(kv: KVNamespace, buildId: string): Promise<Manifest | null> {
   const cached = manifestCache.get(buildId);
   if (cached) return cached;
   const manifest = await kv.get<Manifest>(`build/${buildId}`, "json");
-  if (manifest) {
-    if (manifestCache.size > 8) manifestCache.clear();
-    manifestCache.set(buildId, manifest);
-  }
+  if (manifest) cacheManifest(buildId, manifest);
   return manifest;
 }
 
@@ -210,7 +220,7 @@ export async function publishBuild(
   const manifest: Manifest = { record: { ...record, buildId }, files };
   await kv.put(`build/${buildId}`, JSON.stringify(manifest));
   await kv.put(POINTER_KEY, buildId);
-  manifestCache.set(buildId, manifest);
+  cacheManifest(buildId, manifest);
   // The collector's own reads and index write, and the caller's status write, come first.
   const deleteBudget = Math.min(MAX_GC_DELETES, budget.remaining - CLEANUP_OPERATIONS);
   try {
