@@ -41,7 +41,13 @@ function usDaylightTime(year: number, month: number, day: number): boolean {
   return key >= startMonth * 100 + startDay && key < endMonth * 100 + endDay;
 }
 
-const MONTH_NAME = "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?";
+/** Each month's name with its abbreviation, as patterns: "jan", "sept", "july". */
+const MONTH_PATTERNS = ["jan(?:uary)?", "feb(?:ruary)?", "mar(?:ch)?", "apr(?:il)?", "may", "june?", "july?", "aug(?:ust)?", "sept?(?:ember)?", "oct(?:ober)?", "nov(?:ember)?", "dec(?:ember)?"];
+/** A month's name or its abbreviation, as a pattern (no group, no full stop), for case-blind expressions. */
+export const MONTH_WORD = `(?:${MONTH_PATTERNS.join("|")})`;
+/** A weekday's name or its abbreviation, as a pattern: "Tue", "Thurs", "Wednesday". */
+export const WEEKDAY_WORD = "(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?)";
+const MONTH_NAME = `(${MONTH_WORD})\\.?`;
 const DAY = "(\\d{1,2})(?:st|nd|rd|th)?";
 const YEAR = "((?:19|20)\\d{2})";
 
@@ -152,8 +158,8 @@ export function toRfc3339(date: Date): string {
 }
 
 // A day of the month with a capitalized month name either side ("July 28", "28 July", "Sept. 30").
-// MONTH_NAME with each alternative capitalized, matched case-sensitively ("may" is a verb).
-const CAPITALIZED_MONTH = MONTH_NAME.replace(/([(|])([a-z])/g, (_, before: string, letter: string) => before + letter.toUpperCase());
+// MONTH_NAME with each month capitalized, matched case-sensitively ("may" is a verb).
+const CAPITALIZED_MONTH = `((?:${MONTH_PATTERNS.map((pattern) => pattern[0].toUpperCase() + pattern.slice(1)).join("|")}))\\.?`;
 const CALENDAR_DAY = new RegExp(`\\b(?:${CAPITALIZED_MONTH}\\s+${DAY}\\b|${DAY}\\s+${CAPITALIZED_MONTH}(?![a-z]))`, "g");
 
 /**

@@ -1,7 +1,7 @@
 // Line-level signals of page furniture: the general patterns scraped news pages share
 // (navigation, rankings, social links, credits, datelines). Ingest uses them to find the
 // header; clean uses them to drop boilerplate. No rule names a particular site.
-import { ZONE_NAME, containsDate } from "./dates";
+import { MONTH_WORD, WEEKDAY_WORD, ZONE_NAME, containsDate } from "./dates";
 import { endsWithStop, isHeadlineCase, splitSentences, wordCountUpTo } from "./text";
 
 const MARKER =
@@ -104,7 +104,7 @@ export function isStampLine(line: string): boolean {
 // 2:29 PM UPDATED: THURSDAY, …", "Last Updated: Jul 07, 2012 8:44 PM ET", "UPDATED: 22:07 GMT,
 // 7 July 2012", "First Posted: 08/04/11 06:44 PM ET"): a label, or a date in figures, then only
 // the words of a date and a time.
-const STAMP_WORD = String.raw`(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|\d{1,2}\/\d{1,2}\/\d{2,4}|\d{1,2}[:.]\d{2}(?::\d{2})?|\d{1,4}(?:st|nd|rd|th)?|[ap]\.?m|${ZONE_NAME}|at|on)`;
+const STAMP_WORD = String.raw`(?:${WEEKDAY_WORD}|${MONTH_WORD}|\d{1,2}\/\d{1,2}\/\d{2,4}|\d{1,2}[:.]\d{2}(?::\d{2})?|\d{1,4}(?:st|nd|rd|th)?|[ap]\.?m|${ZONE_NAME}|at|on)`;
 const STAMP_PREFIX = new RegExp(String.raw`^(?:(?:${STAMP_LABEL}\s*:?\s*|(?=\d{1,2}\/\d{1,2}\/\d{2,4}\s))(?:${STAMP_WORD}(?![a-z\d])\.?,?\s*)+)+`, "i");
 
 /**
