@@ -87,7 +87,12 @@ function bodySentences(paragraphs: string[], published: string | null): { body: 
 
 /** A dateline as a sentence of its own: no full stop ("June 26, 2005", "PUBLISHED: THURSDAY, MAY 2, 2013, 1:32 PM"). */
 function isDateSentence(sentence: string): boolean {
-  return !endsWithStop(sentence) && wordCountUpTo(sentence, 11) <= 10 && isDateline(sentence);
+  return !endsWithStop(sentence) && isShortDateline(sentence);
+}
+
+/** A dateline of ten words at most: what a line or sentence that only dates the page is. */
+function isShortDateline(text: string): boolean {
+  return wordCountUpTo(text, 10) <= 10 && isDateline(text);
 }
 
 /**
@@ -252,7 +257,7 @@ function isFurniture(line: string): boolean {
     isCaption(line) ||
     isPromoLine(line) ||
     /^https?:\/\/\S+$/i.test(line) ||
-    (isDateline(line) && wordCountUpTo(line, 10) <= 10)
+    isShortDateline(line)
   );
 }
 
