@@ -112,8 +112,11 @@ function endsSentence(text: string, end: number, next: number): boolean {
   return false;
 }
 
-/** A word without the punctuation around it and without a possessive "'s". */
-function bareWord(raw: string): string {
+/**
+ * A word without the punctuation around it and without a possessive "'s", case kept (text's
+ * bareWord lower-cases and trims only the end: the reading of a word in a phrase).
+ */
+function nameWord(raw: string): string {
   // Most words start and end with a letter or digit, and then only "'s" can go. (Half a
   // surrogate pair is no letter to isLetterOrDigit: such words take the regexes.)
   if (isLetterOrDigit(raw.charCodeAt(0)) && isLetterOrDigit(raw.charCodeAt(raw.length - 1))) {
@@ -147,7 +150,7 @@ function entityTerms(text: string, out: string[] = []): string[] {
       // Most words start with a lowercase letter: neither a name nor a number, so skip the regexes.
       const lead = normalized.charCodeAt(starts[index]);
       if (lead >= 97 && lead <= 122) continue;
-      const word = bareWord(normalized.slice(starts[index], ends[index]));
+      const word = nameWord(normalized.slice(starts[index], ends[index]));
       if (!word) continue;
       const firstCode = word.charCodeAt(0);
       if (firstCode >= 0x30 && firstCode <= 0x39 && /^\d[\d.,]*$/.test(word)) {
