@@ -371,6 +371,12 @@ describe("summaries say when", () => {
     expect(summary.filter((sentence) => sentence.startsWith("Watch"))).toEqual([]);
   });
 
+  it("keep a sentence that opens with a noun spelled like an imperative (\"Follow-up checks …\")", () => {
+    const report = "Cracks in steel supports shut Harbor Bridge\n\nFollow-up checks by the transport department's engineers found how the cracks spread during a routine check on March 14.\n";
+    const summary = summaryOf({ ...BRIDGE, "c.txt": report });
+    expect(summary.filter((sentence) => sentence.startsWith("Follow-up"))).toHaveLength(1);
+  });
+
   it("leave out a sentence cut off inside brackets", () => {
     // As excerpts end: "… led by Jamie B. Raskin (D-Md." with the rest of the page gone.
     const cutOff = BRIDGE["a.txt"].replace(", the city transport department said, leaving thousands of commuters looking for other routes into the city.", ", the city transport department (CTD.");

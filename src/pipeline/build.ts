@@ -45,7 +45,7 @@ export const ANALYSIS_VERSION = 34;
  * reuses the previous build's text only when that build ran the same version, so bump the
  * second part whenever dedupe, summarize or storyTitle would write other text.
  */
-export const STORY_TEXT_VERSION = `${ANALYSIS_VERSION}.3`;
+export const STORY_TEXT_VERSION = `${ANALYSIS_VERSION}.4`;
 
 /**
  * Names everything a story's title and summary depend on: which files it holds, their

@@ -81,8 +81,9 @@ function selfContained(sentence: string, words: number): boolean {
   if (!/[.!]["'\u201D\u2019)]?$/.test(sentence)) return false; // headlines, questions, fragments
   if (/^["'\u201C\u2018\u2014-]/.test(sentence)) return false; // opens inside a quote
   if (OPENS_WITH_REFERENCE.test(sentence) || REFERENCE_AFTER_OPENER.test(sentence)) return false;
-  // An imperative to the reader ("Watch the full interview (video).", "Read more about …") points at another page.
-  if (/^(?:watch|listen|read|see|click|tap|sign up|subscribe|follow)\b/i.test(sentence)) return false;
+  // An imperative to the reader ("Watch the full interview (video).", "Read more about …") points at another page
+  // ("Follow-up tests showed …" opens with a noun).
+  if (/^(?:watch|listen|read|see|click|tap|sign up|subscribe|follow)(?![\w-])/i.test(sentence)) return false;
   if (isCaption(sentence)) return false;
   const quoted = sentence.match(/["\u201C][^"\u201D]*["\u201D]/g) ?? [];
   const quotedWords = quoted.reduce((n, q) => n + wordCount(q), 0);
