@@ -1029,7 +1029,9 @@ async function main(args: Args): Promise<void> {
       target: `10,000 articles: the cron's rebuild (first publish, add, edit, delete) completes under a ${REBUILD_HEAP_CAP_MB} MB V8 heap cap (ArrayBuffers not counted)`,
       limit: REBUILD_HEAP_CAP_MB,
       unit: "MB cap",
-      actual: rebuildUnderCap === null ? "not run" : rebuildUnderCap.status === "ok" ? REBUILD_HEAP_CAP_MB : rebuildUnderCap.status === "skipped" ? "skipped" : `${rebuildUnderCap.status} (failed)`,
+      // What the run did, not the cap echoed back as if measured: the pass is that it completed.
+      actual: rebuildUnderCap === null ? "not run" : rebuildUnderCap.status === "ok" ? "completed" : rebuildUnderCap.status === "skipped" ? "skipped" : `${rebuildUnderCap.status} (failed)`,
+      pass: rebuildUnderCap === null || rebuildUnderCap.status === "skipped" ? null : rebuildUnderCap.status === "ok",
     },
     ...[1000, 10000].map((n) => {
       const runs = incrementalAt(n)?.steps.find((s) => s.runs)?.runs;
@@ -1051,7 +1053,16 @@ async function main(args: Args): Promise<void> {
     { target: "peer ratio ≥ 10× at 10,000", limit: 10, unit: "×", min: true, actual: p10?.ratio ?? statusOf(peers[10000]) },
   ].map((t) => ({
     ...t,
-    pass: typeof t.actual === "number" ? ("min" in t && t.min ? t.actual >= t.limit : t.actual <= t.limit) : /timeout|out of memory|crashed|failed/.test(t.actual) ? false : null,
+    pass:
+      "pass" in t
+        ? t.pass
+        : typeof t.actual === "number"
+          ? "min" in t && t.min
+            ? t.actual >= t.limit
+            : t.actual <= t.limit
+          : /timeout|out of memory|crashed|failed/.test(t.actual)
+            ? false
+            : null,
   }));
 
   const results = {
