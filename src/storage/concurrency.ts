@@ -3,20 +3,19 @@
 // bytes: the corpus reads and the publish's writes both go through one bounded queue.
 
 /** Simultaneous connections a Worker invocation may open. */
-export const CONNECTIONS = 6;
+const CONNECTIONS = 6;
 
 /**
- * Tasks started as they come, at most `limit` in flight: add() waits for a free slot. The
+ * Tasks started as they come, at most CONNECTIONS in flight: add() waits for a free slot. The
  * first failure is thrown by the next add() or by done(), once the tasks in flight have
  * settled, so none rejects unobserved.
  */
 export class BoundedTasks {
   private readonly inFlight = new Set<Promise<void>>();
   private failure: { error: unknown } | null = null;
-  constructor(private readonly limit = CONNECTIONS) {}
 
   async add(task: () => Promise<unknown>): Promise<void> {
-    while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
+    while (this.inFlight.size >= CONNECTIONS) await Promise.race(this.inFlight);
     if (this.failure) await this.done();
     const settled: Promise<void> = task().then(
       () => {
