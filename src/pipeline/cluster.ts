@@ -296,26 +296,42 @@ function dot(a: SparseVector, b: SparseVector): number {
 }
 
 function addVectors(a: SparseVector, b: SparseVector): SparseVector {
-  const ids = new Int32Array(a.ids.length + b.ids.length);
-  const weights = new Float64Array(ids.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.ids.length || j < b.ids.length) {
-    const x = i < a.ids.length ? a.ids[i] : Infinity;
-    const y = j < b.ids.length ? b.ids[j] : Infinity;
-    if (x === y) {
-      ids[k] = x;
-      weights[k++] = a.weights[i++] + b.weights[j++];
-    } else if (x < y) {
-      ids[k] = x;
-      weights[k++] = a.weights[i++];
-    } else {
-      ids[k] = y;
-      weights[k++] = b.weights[j++];
+  const ai = a.ids;
+  const bi = b.ids;
+  // The sum's length first, so its arrays are made once at their size: a story's sum is made
+  // again at every merge, and arrays made too long and then cut to size were two thirds of
+  // what the linkage allocated (10,000 synthetic articles: 188 MB, 61 MB this way).
+  let length = 0;
+  for (let i = 0, j = 0; i < ai.length || j < bi.length; length++) {
+    if (j === bi.length || (i < ai.length && ai[i] < bi[j])) i++;
+    else if (i === ai.length || bi[j] < ai[i]) j++;
+    else {
+      i++;
+      j++;
     }
   }
-  return { ids: ids.slice(0, k), weights: weights.slice(0, k) };
+  // A part whose terms the other already has (a report joining a large story) leaves the
+  // terms as they were: their array is shared, as no id array is written once made.
+  const shared = length === ai.length ? ai : length === bi.length ? bi : null;
+  const ids = shared ?? new Int32Array(length);
+  const weights = new Float64Array(length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < length; k++) {
+    const x = i < ai.length ? ai[i] : Infinity;
+    const y = j < bi.length ? bi[j] : Infinity;
+    if (x === y) {
+      if (!shared) ids[k] = x;
+      weights[k] = a.weights[i++] + b.weights[j++];
+    } else if (x < y) {
+      if (!shared) ids[k] = x;
+      weights[k] = a.weights[i++];
+    } else {
+      if (!shared) ids[k] = y;
+      weights[k] = b.weights[j++];
+    }
+  }
+  return { ids, weights };
 }
 
 /** Dot products of one vector against many: spread it into a dense array once, then walk each other vector. */
