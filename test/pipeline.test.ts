@@ -7,6 +7,9 @@ import { calendarDays, parseDate } from "../src/pipeline/dates";
 import { ingest, outletFromUrl } from "../src/pipeline/ingest";
 import { stampPrefixLength, withoutLabel } from "../src/pipeline/signals";
 import { contentTerms, splitSentences } from "../src/pipeline/text";
+import { dedupe } from "../src/pipeline/dedupe";
+import { bodyTermIds, termStats } from "../src/pipeline/terms";
+import { narrowestFor } from "../src/pipeline/collections";
 import type { Story } from "../src/pipeline/types";
 import { BASE, SEEDS } from "./helpers";
 
@@ -350,6 +353,35 @@ const summaryOf = (texts: Record<string, string>) => {
   expect(digest.stories).toHaveLength(1);
   return digest.stories[0].summary.map((s) => s.text);
 };
+
+describe("term counts", () => {
+  it("keep counts past what a byte or two bytes hold", () => {
+    // Counts are stored in the narrowest array that holds them all; one long article must
+    // widen it, not wrap (300 as a byte is 44, 70,000 as two bytes is 4,464).
+    const paragraphs = ["Floods closed the river road.", `The rain fell${" and rain".repeat(299)} all night.`, `Forecasters warned of storm${" after storm".repeat(69_999)} this week.`];
+    const article = clean(ingest({ path: "long.txt", bytes: encode(paragraphs.join("\n\n")), entered: null }));
+    const [deduped] = dedupe([article]);
+    const stats = termStats([deduped]);
+    const ids = [...bodyTermIds(stats, deduped)!];
+    const countOf = (term: string) => stats.bodyCounts[ids.indexOf(stats.ids.get(term)!)];
+    expect(countOf(contentTerms("rain")[0])).toBe(300);
+    expect(countOf(contentTerms("storm")[0])).toBe(70_000);
+    expect(countOf(contentTerms("forecasters")[0])).toBe(1);
+  });
+
+  it("are stored exactly, in as few bytes as their values allow", () => {
+    const stored = (values: number[]) => {
+      const array = new (narrowestFor(values))(values.length);
+      array.set(values);
+      return { bytes: array.BYTES_PER_ELEMENT, values: [...array] };
+    };
+    expect(stored([1, 2, 255])).toEqual({ bytes: 1, values: [1, 2, 255] });
+    expect(stored([1, 256])).toEqual({ bytes: 2, values: [1, 256] });
+    expect(stored([1, 70_000])).toEqual({ bytes: 4, values: [1, 70_000] });
+    expect(stored([3, 0.5])).toEqual({ bytes: 4, values: [3, 0.5] });
+    expect(stored([3, 0.1])).toEqual({ bytes: 8, values: [3, 0.1] });
+  });
+});
 
 describe("summaries say when", () => {
   it("state a calendar day that two sources print", () => {

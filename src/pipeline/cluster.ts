@@ -8,7 +8,7 @@
 // only grows when most of its members agree. Copies follow their original.
 import { STOPWORDS, contentTerms, headlineCaseKind, isHeadlineCaseCount, isLetterOrDigit, isSpaceCode, isUpperLetter, normalizeText, stem } from "./text";
 import type { DedupedArticle } from "./types";
-import { appendTo, grown, transpose } from "./collections";
+import { appendTo, grown, narrowestFor, transpose, type CountArray } from "./collections";
 import { isCalendarName } from "./dates";
 import { originalIndexes, type TermStats } from "./terms";
 
@@ -181,8 +181,11 @@ function entityTerms(text: string, out: string[] = []): string[] {
  */
 interface TermCounts {
   ids: Int32Array;
-  /** Float32 when every weight is exact in it (sums of small whole weights always are). */
-  counts: Float32Array | Float64Array;
+  /**
+   * The narrowest array that holds every weight exactly: weights are sums of small whole
+   * numbers (a headline word 2, a lead word 1 more, each body use 1), so nearly always bytes.
+   */
+  counts: CountArray;
   /** Positions in `ids`, in the order the terms were first found. */
   firstUse: Uint16Array | Int32Array;
 }
@@ -252,7 +255,7 @@ class Vocabulary {
     byId.sort((x, y) => ids[x] - ids[y]);
     const sorted: TermCounts = {
       ids: new Int32Array(ids.length),
-      counts: counts.every((count) => Math.fround(count) === count) ? new Float32Array(ids.length) : new Float64Array(ids.length),
+      counts: new (narrowestFor(counts))(ids.length),
       firstUse: ids.length <= 0x10000 ? new Uint16Array(ids.length) : new Int32Array(ids.length),
     };
     for (let p = 0; p < byId.length; p++) {

@@ -1,7 +1,7 @@
 // Stage 4, terms: every original article's sentences read once into content-term ids, with
 // how often each article uses each term. Clustering (stage 5) builds its term vectors from this
 // reading and summaries (stage 6) score sentences with it, so no stage tokenizes the body again.
-import { grown } from "./collections";
+import { grown, narrowestFor, type CountArray } from "./collections";
 import { contentTerms } from "./text";
 import type { DedupedArticle } from "./types";
 
@@ -11,7 +11,7 @@ export const LEAD_SENTENCES = 12;
 /**
  * The corpus's terms as read by termStats: an id per term, the term ids of every article's
  * leading sentences (4 bytes a term, about 6 MB for 10,000 articles), which summaries score,
- * and each article's distinct body terms with how often it uses each (about 14 MB more), which
+ * and each article's distinct body terms with how often it uses each (about 10 MB more), which
  * term vectors and story titles are made from.
  */
 export interface TermStats {
@@ -25,8 +25,8 @@ export interface TermStats {
   leadBounds: Int32Array;
   /** Every article's distinct body term ids in order of first use, one article after another (see Lead). */
   bodyTerms: Int32Array;
-  /** How many times the article uses each of its bodyTerms. */
-  bodyCounts: Int32Array;
+  /** How many times the article uses each of its bodyTerms, in the narrowest array that holds every count (nearly always bytes). */
+  bodyCounts: CountArray;
   /** Scratch for summarize: term id → story-local id, -1 outside the story being summarized. */
   local: Int32Array;
 }
@@ -60,6 +60,14 @@ class IntBuffer {
 
   toArray(): Int32Array {
     return this.values.slice(0, this.length);
+  }
+
+  /** The values in the narrowest array that holds them all (see narrowestFor). */
+  toNarrowArray(): CountArray {
+    const values = this.values.subarray(0, this.length);
+    const narrow = new (narrowestFor(values))(this.length);
+    narrow.set(values);
+    return narrow;
   }
 }
 
@@ -131,7 +139,7 @@ export function termStats(articles: DedupedArticle[]): TermStats {
     leadTerms: leadTerms.toArray(),
     leadBounds: leadBounds.toArray(),
     bodyTerms: bodyTerms.toArray(),
-    bodyCounts: bodyCounts.toArray(),
+    bodyCounts: bodyCounts.toNarrowArray(),
     local: new Int32Array(ids.size).fill(-1),
   };
 }
