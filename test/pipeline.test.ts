@@ -9,7 +9,7 @@ import { stampPrefixLength, withoutLabel } from "../src/pipeline/signals";
 import { contentTerms, splitSentences } from "../src/pipeline/text";
 import { dedupe } from "../src/pipeline/dedupe";
 import { bodyTermIds, termStats } from "../src/pipeline/terms";
-import { narrowestFor } from "../src/pipeline/collections";
+import { narrowestFor, nthSmallest } from "../src/pipeline/collections";
 import type { Story } from "../src/pipeline/types";
 import { BASE, SEEDS } from "./helpers";
 
@@ -380,6 +380,20 @@ describe("term counts", () => {
     expect(stored([1, 70_000])).toEqual({ bytes: 4, values: [1, 70_000] });
     expect(stored([3, 0.5])).toEqual({ bytes: 4, values: [3, 0.5] });
     expect(stored([3, 0.1])).toEqual({ bytes: 8, values: [3, 0.1] });
+  });
+});
+
+describe("selection", () => {
+  it("finds the value a sort puts at each index, ties and all", () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 200; round++) {
+      const length = 1 + Math.floor(random() * 60);
+      // Few distinct values, so ties are common, as with term weights.
+      const values = Float32Array.from({ length }, () => Math.floor(random() * 8) / 4);
+      const sorted = values.slice().sort();
+      for (let k = 0; k < length; k++) expect(nthSmallest(values, k)).toBe(sorted[k]);
+    }
   });
 });
 

@@ -8,7 +8,7 @@
 // only grows when most of its members agree. Copies follow their original.
 import { STOPWORDS, contentTerms, headlineCaseKind, isHeadlineCaseCount, isLetterOrDigit, isSpaceCode, isUpperLetter, normalizeText, stem } from "./text";
 import type { DedupedArticle } from "./types";
-import { appendTo, grown, narrowestFor, transpose, type CountArray } from "./collections";
+import { appendTo, grown, narrowestFor, nthSmallest, transpose, type CountArray } from "./collections";
 import { isCalendarName } from "./dates";
 import { originalIndexes, type TermStats } from "./terms";
 
@@ -462,7 +462,7 @@ function publishedTime(article: DedupedArticle): number | null {
 function strongestTerms(vector: SparseVector, vocabulary: Vocabulary): number[] {
   const { ids, weights } = vector;
   const before = (x: number, y: number): number => weights[y] - weights[x] || (vocabulary.terms[ids[x]] < vocabulary.terms[ids[y]] ? -1 : 1);
-  const cutoff = ids.length <= LOOKUP_TERMS ? -Infinity : weights.slice().sort()[weights.length - LOOKUP_TERMS];
+  const cutoff = ids.length <= LOOKUP_TERMS ? -Infinity : nthSmallest(weights, weights.length - LOOKUP_TERMS);
   const kept: number[] = []; // by a loop: Array.from(ids.keys()) made an iterator result per term
   for (let k = 0; k < ids.length; k++) if (weights[k] >= cutoff) kept.push(k);
   kept.sort(before);

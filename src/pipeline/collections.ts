@@ -61,3 +61,36 @@ export function transpose(rowStart: Int32Array, columns: Int32Array, weights: Fl
   }
   return { start, rows, weights: out };
 }
+
+let selectScratch = new Float64Array(256);
+/**
+ * The value a sort of `values` ascending puts at index `k`, by selection (Hoare's partition)
+ * on a scratch copy: clustering sorted a copy of every article's weights to find one cut-off.
+ */
+export function nthSmallest(values: ArrayLike<number>, k: number): number {
+  const n = values.length;
+  if (selectScratch.length < n) selectScratch = new Float64Array(2 * n);
+  const a = selectScratch;
+  for (let i = 0; i < n; i++) a[i] = values[i];
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const swap = a[i];
+        a[i++] = a[j];
+        a[j--] = swap;
+      }
+    }
+    // a[lo..j] ≤ pivot ≤ a[i..hi], and whatever lies between equals the pivot.
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
