@@ -1,4 +1,4 @@
-// Small collection helpers the stages share (inverted indexes, groupings, growable typed arrays).
+// Small collection helpers the stages share (inverted indexes, groupings, growable and narrow typed arrays, selection).
 
 /** Append `value` to the list under `key`, creating the list on first use. */
 export function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
