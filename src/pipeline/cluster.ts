@@ -797,6 +797,8 @@ class Adjacency {
     let map = this.maps[a];
     if (!map) {
       const at = this.position(a, c);
+      // Only the surviving group of a merge is set, and only merged-away groups are taken
+      // away, so this never revives a marked neighbour.
       if (at >= 0) {
         this.products[at] = product;
         return;
