@@ -1,6 +1,6 @@
 // Storage calls a run keeps in flight at once. A Worker has six simultaneous connections
 // (R2 and KV calls count; more wait for one to free), and each call in flight holds its
-// bytes: the corpus reads and the publish's writes both go through one bounded queue.
+// bytes: the corpus reads and the publish's writes are each bounded by a BoundedTasks.
 
 /** Simultaneous connections a Worker invocation may open. */
 const CONNECTIONS = 6;
