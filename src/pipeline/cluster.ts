@@ -774,10 +774,6 @@ class Adjacency {
     return at < 0 || Number.isNaN(this.products[at]) ? undefined : this.products[at];
   }
 
-  has(a: number, c: number): boolean {
-    return this.get(a, c) !== undefined;
-  }
-
   forEach(a: number, visit: (c: number, product: number) => void): void {
     const map = this.maps[a];
     if (map) {
@@ -785,12 +781,6 @@ class Adjacency {
       return;
     }
     for (let at = this.runStart[a]; at < this.runStart[a + 1]; at++) if (!Number.isNaN(this.products[at])) visit(this.neighbours[at], this.products[at]);
-  }
-
-  keys(a: number): number[] {
-    const keys: number[] = [];
-    this.forEach(a, (c) => keys.push(c));
-    return keys;
   }
 
   set(a: number, c: number, product: number): void {
@@ -889,23 +879,38 @@ function averageLinkage(
         other.add(keep);
       }
     }
+    // Each part's neighbours are read once, with their products: a neighbour of both adds
+    // them up, one of a single part needs the other part's product computed.
     const merged = new Map<number, number>();
     const onlyKeep: number[] = [];
+    const onlyKeepProducts: number[] = [];
     adjacent.forEach(keep, (c, product) => {
       if (c === gone) return;
       const other = adjacent.get(gone, c);
-      if (other === undefined) onlyKeep.push(c);
-      else merged.set(c, product + other);
+      if (other !== undefined) merged.set(c, product + other);
+      else {
+        onlyKeep.push(c);
+        onlyKeepProducts.push(product);
+      }
     });
     if (onlyKeep.length) {
       probe.load(sums[gone]);
-      for (const c of onlyKeep) merged.set(c, adjacent.get(keep, c)! + probe.dot(sums[c]));
+      onlyKeep.forEach((c, k) => merged.set(c, onlyKeepProducts[k] + probe.dot(sums[c])));
     }
-    const goneNeighbours = adjacent.keys(gone);
-    const onlyGone = goneNeighbours.filter((c) => c !== keep && !adjacent.has(keep, c));
+    const goneNeighbours: number[] = [];
+    const onlyGone: number[] = [];
+    const onlyGoneProducts: number[] = [];
+    adjacent.forEach(gone, (c, product) => {
+      goneNeighbours.push(c);
+      // `merged` holds every neighbour of keep but gone by now.
+      if (c !== keep && !merged.has(c)) {
+        onlyGone.push(c);
+        onlyGoneProducts.push(product);
+      }
+    });
     if (onlyGone.length) {
       probe.load(sums[keep]);
-      for (const c of onlyGone) merged.set(c, probe.dot(sums[c]) + adjacent.get(gone, c)!);
+      onlyGone.forEach((c, k) => merged.set(c, probe.dot(sums[c]) + onlyGoneProducts[k]));
     }
     probe.clear();
     for (const c of goneNeighbours) adjacent.delete(c, gone);
