@@ -431,7 +431,7 @@ async function childPeer(size: number, seed: number) {
   const oursF1 = bcubed(ours, prep.gold.stories).f1;
   gc();
   // Peer: the same cleaned text (title + paragraphs).
-  const texts = cleaned.map((a) => [a.title, ...a.paragraphs.map((p) => p.text)].join("\n"));
+  const texts = cleaned.map((a) => [a.title, ...a.paragraphs].join("\n"));
   const p0 = process.cpuUsage();
   const peer = peerCluster(texts);
   const peerCpu = process.cpuUsage(p0);

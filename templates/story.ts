@@ -47,7 +47,7 @@ function duplicateNote(s: SourceView): Html | string {
 }
 
 function sourceItem(s: SourceView): Html {
-  const paragraphs = s.article.paragraphs.filter((p) => p.text.trim());
+  const paragraphs = s.article.paragraphs.filter((p) => p.trim());
   return h`<li id="${s.id}">
 <h3>${s.title}</h3>
 <p class="meta"><span class="outlet">${s.label}</span> · ${sourceDate(s)}${s.url
@@ -55,7 +55,7 @@ function sourceItem(s: SourceView): Html {
     : ""}</p>
 ${duplicateNote(s)}<details>
 <summary>Article text<span class="vh">: “${s.title}”</span></summary>
-${paragraphs.length ? paragraphs.map((p) => h`<p>${p.text}</p>\n`) : h`<p>No text was kept after cleaning.</p>\n`}</details>
+${paragraphs.length ? paragraphs.map((p) => h`<p>${p}</p>\n`) : h`<p>No text was kept after cleaning.</p>\n`}</details>
 </li>
 `;
 }

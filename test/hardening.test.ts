@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { beforeEach, describe, expect, it } from "vitest";
-import { clean } from "../src/pipeline/clean";
+import { clean, paragraphsOf, sentencesOf } from "../src/pipeline/clean";
 import { buildDigest } from "../src/pipeline/build";
 import { MAX_ARTICLE_BYTES, RejectedFileError, ingest } from "../src/pipeline/ingest";
 import { normalizeText, tokenize } from "../src/pipeline/text";
@@ -500,7 +500,7 @@ describe("CPU cost of hostile but valid files", () => {
   it("1 MiB of short sentences in one paragraph builds, with its repeats dropped", () => {
     const { digest } = build(fill("The mayor spoke. ", MAX_ARTICLE_BYTES - 64));
     expect(digest.stories).toHaveLength(1);
-    expect(digest.stories[0].articles[0].paragraphs.flatMap((p) => p.sentences)).toEqual(["The mayor spoke."]);
+    expect(sentencesOf(digest.stories[0].articles[0])).toEqual(["The mayor spoke."]);
   });
 });
 
@@ -603,7 +603,15 @@ describe("property: random input", () => {
         try {
           const article = clean(ingest(file));
           expect(typeof article.title).toBe("string");
-          for (const p of article.paragraphs) expect(p.sentences.length).toBeGreaterThan(0);
+          // The kept form reads back as it was made: every paragraph its sentences joined, none empty.
+          const paragraphs = paragraphsOf(article);
+          expect(paragraphs.map((p) => p.text)).toEqual(article.paragraphs);
+          for (const p of paragraphs) {
+            expect(p.sentences.length).toBeGreaterThan(0);
+            expect(p.sentences.join(" ")).toBe(p.text);
+            for (const sentence of p.sentences) expect(sentence).not.toBe("");
+          }
+          expect(paragraphs.flatMap((p) => p.sentences)).toHaveLength(article.sentenceEnds.length);
           expect(article.title).not.toMatch(/\u0000/);
         } catch (error) {
           expectOnlyRejection(error);

@@ -2,7 +2,7 @@
 // corpus as a reader checks it.
 import { describe, expect, it } from "vitest";
 import { buildDigest, inheritStoryIds, storyTextKey } from "../src/pipeline/build";
-import { clean, joinSentences, titleFromLead } from "../src/pipeline/clean";
+import { clean, sentencesOf, titleFromLead } from "../src/pipeline/clean";
 import { calendarDays, parseDate } from "../src/pipeline/dates";
 import { ingest, outletFromUrl } from "../src/pipeline/ingest";
 import { stampPrefixLength, withoutLabel } from "../src/pipeline/signals";
@@ -27,7 +27,7 @@ describe("ingest + clean fixtures", () => {
     it(name, () => {
       const article = clean(ingest({ path: name, bytes: encode(text), entered: null }));
       const want = expected[path.replace(/\.(txt|md)$/, ".expected.json")];
-      expect({ url: article.url, headline: article.headline, published: article.published, source: article.source, firstParagraph: article.paragraphs[0]?.text }).toEqual(want);
+      expect({ url: article.url, headline: article.headline, published: article.published, source: article.source, firstParagraph: article.paragraphs[0] }).toEqual(want);
     });
   }
 });
@@ -99,7 +99,7 @@ describe("page furniture inside an article", () => {
     "SOURCE Mountain Highway Agency",
   ].join("\n\n");
   const article = clean(ingest({ path: "storm.txt", bytes: encode(text), entered: null }));
-  const sentences = article.paragraphs.flatMap((p) => p.sentences);
+  const sentences = sentencesOf(article);
 
   it("drops photo credits, left-over labels, a press release's SOURCE footer and follow-us promotions", () => {
     expect(sentences.filter((s) => /Courtesy of|^SOURCE |^Follow |UPDATE:|ON THE ROAD/.test(s))).toEqual([]);
@@ -237,7 +237,7 @@ describe("titles made from the lead", () => {
       "Prices are falling for the first time since March",
     ],
   ];
-  it.each(cases)("%s", (lead, title) => expect(titleFromLead([joinSentences(splitSentences(lead))])).toBe(title));
+  it.each(cases)("%s", (lead, title) => expect(titleFromLead(splitSentences(lead))).toBe(title));
 });
 
 describe("kickers in front of a headline", () => {
@@ -443,7 +443,7 @@ describe("the seed corpus, as a reader checks it", () => {
   const everything = [
     story.title,
     ...story.summary.map((s) => s.text),
-    ...story.articles.flatMap((a) => [a.title, ...a.paragraphs.map((p) => p.text)]),
+    ...story.articles.flatMap((a) => [a.title, ...a.paragraphs]),
   ].join("\n");
 
   it("is one story with all five reports as sources and no copies among them", () => {
@@ -484,7 +484,7 @@ describe("the seed corpus, as a reader checks it", () => {
 
   it("says where, on the day the reports agree on, what was agreed and what else was discussed, each fact once", () => {
     const text = story.summary.map((s) => s.text).join(" ");
-    const printing = story.articles.map((a) => new Set(a.paragraphs.flatMap((p) => calendarDays(p.text))));
+    const printing = story.articles.map((a) => new Set(a.paragraphs.flatMap((p) => calendarDays(p))));
     const agreedDays = [...new Set(printing.flatMap((days) => [...days]))].filter((day) => printing.filter((days) => days.has(day)).length >= 2);
     expect(agreedDays.length).toBeGreaterThan(0);
     expect(calendarDays(text).some((day) => agreedDays.includes(day))).toBe(true);

@@ -3,6 +3,7 @@
 import { describe, it, expect, vi, afterEach } from "vitest";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { renderSite, FRONT_PAGE_STORIES, xmlSafe, escapeHtml, cdata, type RenderedFile } from "../src/render";
+import { keptBody } from "../src/pipeline/clean";
 import type { DedupedArticle, Digest, Story } from "../src/pipeline/types";
 import { FEED_ITEMS } from "../src/render/feeds";
 import { outletName } from "../src/render/text";
@@ -133,10 +134,7 @@ function article(id: string, over: Partial<DedupedArticle> = {}): DedupedArticle
     source: null,
     author: null,
     entered: "2024-07-29T08:00:00Z",
-    paragraphs: [
-      { text: `First paragraph of ${id}. It has two sentences.`, sentences: [`First paragraph of ${id}.`, "It has two sentences."] },
-      { text: `Second paragraph of ${id}.`, sentences: [`Second paragraph of ${id}.`] },
-    ],
+    ...keptBody([[`First paragraph of ${id}.`, "It has two sentences."], [`Second paragraph of ${id}.`]]),
     title: `Headline ${id}`,
     titleFromLead: false,
     duplicateOf: null,
@@ -198,7 +196,7 @@ const richArticles = [
     source: `Outlet ${NASTY}`,
     title: `Title ${NASTY}`,
     published: "2024-07-29T11:00:00Z",
-    paragraphs: [{ text: `Body ${NASTY}`, sentences: [`Body ${NASTY}`] }],
+    ...keptBody([[`Body ${NASTY}`]]),
   }),
 ];
 

@@ -66,7 +66,7 @@ export function analyzeFile(file: CorpusFile, afterClean?: (article: CleanArticl
   if (!isArticlePath(file.path)) return { path: file.path, article: null, rejected: "not an article: only .txt, .md and .markdown files are read" };
   try {
     const article = clean(ingest(file));
-    if (article.paragraphs.length === 0) throw new RejectedFileError("nothing left after removing boilerplate");
+    if (article.sentenceEnds.length === 0) throw new RejectedFileError("nothing left after removing boilerplate");
     afterClean?.(article);
     return { path: file.path, article, rejected: null };
   } catch (error) {

@@ -34,8 +34,8 @@ export function clean(article: IngestedArticle): CleanArticle {
   const analyzed = body.map(({ text, sentences }) => analyzeParagraph(text, sentences, numbers));
   let paragraphs = dropRepeatedSentences(dropRepeatedParagraphs(analyzed, numbers), numbers);
   // A headline-only page (a video page, a brief) is still a report of its event.
-  if (article.paragraphs.length === 0 && headline) paragraphs = [pageParagraph([headline])];
-  const title = headline ?? titleFromLead(paragraphs) ?? article.path.replace(/^.*\//, "").replace(/\.\w+$/, "");
+  if (article.paragraphs.length === 0 && headline) paragraphs = [[headline]];
+  const title = headline ?? titleFromLead(paragraphs.flat()) ?? article.path.replace(/^.*\//, "").replace(/\.\w+$/, "");
   const own = (text: string | null): string | null => (text === null ? null : detached(text));
   return {
     ...article,
@@ -46,7 +46,13 @@ export function clean(article: IngestedArticle): CleanArticle {
     headline: own(headline),
     title: detached(tidyTitle(title)),
     titleFromLead: headline === null,
-    paragraphs,
+    // Each paragraph a string of its own: "joining" one sentence returns it, still a slice
+    // keeping the scraped page alive; and text cut from a page with one character beyond
+    // Latin-1 anywhere (a dash in a dropped credit line) is stored at two bytes a character,
+    // where a fresh copy of plain text takes one (analysing 10,000 synthetic articles: 100 MB
+    // held before, 87 MB after). Paragraph by paragraph, so one curly quote makes only its
+    // own paragraph two bytes a character.
+    ...keptBody(paragraphs, detached),
   };
 }
 
@@ -409,8 +415,8 @@ function dropRepeatedParagraphs(paragraphs: AnalyzedParagraph[], numbers: TermNu
   return kept;
 }
 
-/** Exact and near repeats of a sentence anywhere in the article: the longer one stays. */
-function dropRepeatedSentences(paragraphs: AnalyzedParagraph[], numbers: TermNumbers): Paragraph[] {
+/** Exact and near repeats of a sentence anywhere in the article: the longer one stays. Returns each kept paragraph's kept sentences. */
+function dropRepeatedSentences(paragraphs: AnalyzedParagraph[], numbers: TermNumbers): string[][] {
   // Sentences in reading order, so comparing indexes compares (paragraph, sentence) positions.
   const all = paragraphs.flatMap((paragraph) => paragraph.sentenceTerms);
   const dropped = new Uint8Array(all.length);
@@ -465,67 +471,68 @@ function dropRepeatedSentences(paragraphs: AnalyzedParagraph[], numbers: TermNum
     for (const y of candidates) sharedCounts[y] = 0;
     candidates.length = 0;
   }
-  const out: Paragraph[] = [];
+  const out: string[][] = [];
   let x = 0;
   for (const paragraph of paragraphs) {
     const sentences: string[] = [];
     for (const sentence of paragraph.sentences) if (!dropped[x++]) sentences.push(sentence);
-    if (sentences.length > 0) out.push(pageParagraph(sentences));
+    if (sentences.length > 0) out.push(sentences);
   }
   return out;
 }
 
 /**
- * The paragraph that is these sentences joined by spaces. The sentences are re-cut from the
- * joined text when read, so an article's text is held once, not twice.
+ * The kept form of a body given as its paragraphs' sentences (none empty): each paragraph's
+ * text, and where each of its sentences ends (CleanArticle). `own` is applied to each text.
  */
-export function joinSentences(sentences: string[]): Paragraph {
-  return recut(sentences.join(" "), sentences);
-}
-
-/**
- * joinSentences for sentences cut from a scraped page, on a detached copy: "joining" one
- * sentence returns it, still a slice keeping the page alive; and text cut from a page with one
- * character beyond Latin-1 anywhere (a dash in a dropped credit line) is stored at two bytes a
- * character, where a fresh copy of plain text takes one (analysing 10,000 synthetic articles:
- * 100 MB held before, 87 MB after).
- */
-function pageParagraph(sentences: string[]): Paragraph {
-  return recut(detached(sentences.join(" ")), sentences);
-}
-
-function recut(text: string, sentences: string[]): Paragraph {
+export function keptBody(paragraphs: readonly (readonly string[])[], own: (text: string) => string = (text) => text): Pick<CleanArticle, "paragraphs" | "sentenceEnds"> {
   // Sized up front: an array grown by push() keeps room for a dozen more.
-  const ends = new Array<number>(sentences.length);
-  let at = 0;
-  sentences.forEach((sentence, k) => {
-    ends[k] = at += sentence.length;
-    at++;
-  });
-  return new CutParagraph(text, ends);
+  const sentenceEnds = new Array<number>(paragraphs.reduce((count, sentences) => count + sentences.length, 0));
+  let e = 0;
+  for (const sentences of paragraphs) {
+    let at = 0;
+    for (const sentence of sentences) {
+      sentenceEnds[e++] = at += sentence.length;
+      at++;
+    }
+  }
+  return { paragraphs: paragraphs.map((sentences) => own(sentences.join(" "))), sentenceEnds };
 }
 
 /**
- * A paragraph kept as its text and where each sentence ends; its sentences are cut from the
- * text when they are read. Every article a rebuild holds is kept in this form: the sentences
- * as slices of their own (an object each, and an array of them) took half as much memory
- * again as the text itself.
+ * The sentences of paragraph `text`, whose ends start at sentenceEnds[e], pushed to `out`;
+ * returns the index past its last end. Stops at the paragraph's length (a paragraph's last
+ * sentence ends there) or where the ends run out.
  */
-class CutParagraph implements Paragraph {
-  readonly #ends: number[];
-  constructor(
-    readonly text: string,
-    ends: number[],
-  ) {
-    this.#ends = ends;
+function cutSentences(text: string, sentenceEnds: readonly number[], e: number, out: string[], limit = Infinity): number {
+  for (let start = 0; e < sentenceEnds.length && out.length < limit; ) {
+    const end = sentenceEnds[e++];
+    out.push(text.slice(start, end));
+    if (end >= text.length) break;
+    start = end + 1;
   }
+  return e;
+}
 
-  get sentences(): string[] {
-    const ends = this.#ends;
-    const sentences = new Array<string>(ends.length);
-    for (let k = 0, start = 0; k < ends.length; start = ends[k++] + 1) sentences[k] = this.text.slice(start, ends[k]);
-    return sentences;
+/** The sentences of a cleaned body in reading order (the first `limit`), cut from its paragraphs on each call. */
+export function sentencesOf(article: Pick<CleanArticle, "paragraphs" | "sentenceEnds">, limit = Infinity): string[] {
+  const sentences: string[] = [];
+  let e = 0;
+  for (const text of article.paragraphs) {
+    if (sentences.length >= limit) break;
+    e = cutSentences(text, article.sentenceEnds, e, sentences, limit);
   }
+  return sentences;
+}
+
+/** A cleaned body's paragraphs with their sentences: fresh objects on each call, so read them once per pass. */
+export function paragraphsOf(article: Pick<CleanArticle, "paragraphs" | "sentenceEnds">): Paragraph[] {
+  let e = 0;
+  return article.paragraphs.map((text) => {
+    const sentences: string[] = [];
+    e = cutSentences(text, article.sentenceEnds, e, sentences);
+    return { text, sentences };
+  });
 }
 
 const LEADING_CLAUSE = /^(?:in|after|before|as|with|amid|following|during|despite|while|although|when|once|since|because|now that|ahead of|according to|on|at|for|in an? [\w-]+ (?:move|bid|step|effort))\b[^,]{3,120},\s+/i;
@@ -723,9 +730,9 @@ function titleCut(words: string[]): number {
   return cut;
 }
 
-/** A headline-length clause from the first proper sentence of the lead. */
-export function titleFromLead(paragraphs: Paragraph[]): string | null {
-  const lead = paragraphs.flatMap((p) => p.sentences).find((s) => wordCount(s) >= 6 && !/^["'\u201C\u2018]/.test(s));
+/** A headline-length clause from the first proper sentence of the lead (the body's sentences in reading order). */
+export function titleFromLead(sentences: string[]): string | null {
+  const lead = sentences.find((s) => wordCount(s) >= 6 && !/^["'\u201C\u2018]/.test(s));
   if (!lead) return null;
   let clause = lead.replace(/[.!?]+["'\u201D]?$/, "");
   const leading = LEADING_CLAUSE.exec(clause);

@@ -9,6 +9,7 @@
 import { STOPWORDS, contentTerms, headlineCaseKind, isHeadlineCaseCount, isLetterOrDigit, isSpaceCode, isUpperLetter, normalizeText, stem } from "./text";
 import type { DedupedArticle } from "./types";
 import { appendTo, grown, narrowestFor, nthSmallest, transpose, type CountArray } from "./collections";
+import { sentencesOf } from "./clean";
 import { isCalendarName } from "./dates";
 import { originalIndexes, type TermStats } from "./terms";
 
@@ -363,14 +364,7 @@ class DenseProbe {
 
 /** The lead: the first two sentences, where news writing states who did what, where and when. */
 function leadText(article: DedupedArticle): string {
-  const sentences: string[] = [];
-  for (const paragraph of article.paragraphs) {
-    for (const sentence of paragraph.sentences) {
-      sentences.push(sentence);
-      if (sentences.length >= 2) return sentences.join(" ");
-    }
-  }
-  return sentences.join(" ");
+  return sentencesOf(article, 2).join(" ");
 }
 
 /**
@@ -394,7 +388,7 @@ function weightedTerms(article: DedupedArticle, options: ClusterOptions, vocabul
   for (let p = lead.bodyStart; p < lead.bodyEnd; p++) vocabulary.add(vocabulary.corpusTerm(stats.bodyTerms[p]), stats.bodyCounts[p]);
   // The body's names and numbers paragraph by paragraph: the same as the text's, as
   // entityTerms cuts lines apart, but a paragraph of plain ASCII skips normalization.
-  for (const paragraph of article.paragraphs) for (const term of entityTerms(paragraph.text)) vocabulary.add(vocabulary.id(term), 1);
+  for (const paragraph of article.paragraphs) for (const term of entityTerms(paragraph)) vocabulary.add(vocabulary.id(term), 1);
   return vocabulary.finish();
 }
 

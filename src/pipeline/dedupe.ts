@@ -70,7 +70,7 @@ interface CopySignature {
 }
 
 function articleText(article: CleanArticle): string {
-  return article.paragraphs.map((p) => p.text).join("\n");
+  return article.paragraphs.join("\n");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@
 // cosinesWith), so the speed-ups cannot flip a near-tie.
 import { appendTo, grown, transpose } from "./collections";
 import { LEAD_SENTENCES, originalIndexes, type TermStats } from "./terms";
+import { sentencesOf } from "./clean";
 import { calendarDays } from "./dates";
 import { isCaption } from "./signals";
 import { commonTermRank, contentTerms, wordCount } from "./text";
@@ -316,13 +317,11 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
   for (const index of originals) {
     let position = 0;
     let read = 0; // sentences read, to find their kept terms
-    sentences: for (const paragraph of articles[index].paragraphs) {
-      for (const text of paragraph.sentences) {
-        if (position >= perArticle) break sentences;
-        const tokens = vocabulary.keptTerms(articles[index], read++) ?? contentTerms(text).map((term) => vocabulary.id(term));
-        if (tokens.length === 0) continue;
-        candidates.push({ text, article: index, position: position++, tokens });
-      }
+    for (const text of sentencesOf(articles[index])) {
+      if (position >= perArticle) break;
+      const tokens = vocabulary.keptTerms(articles[index], read++) ?? contentTerms(text).map((term) => vocabulary.id(term));
+      if (tokens.length === 0) continue;
+      candidates.push({ text, article: index, position: position++, tokens });
     }
   }
   if (candidates.length === 0) return [];

@@ -2,6 +2,7 @@
 // how often each article uses each term. Clustering (stage 5) builds its term vectors from this
 // reading and summaries (stage 6) score sentences with it, so no stage tokenizes the body again.
 import { grown, narrowestFor, type CountArray } from "./collections";
+import { sentencesOf } from "./clean";
 import { contentTerms } from "./text";
 import type { DedupedArticle } from "./types";
 
@@ -115,20 +116,18 @@ export function termStats(articles: DedupedArticle[]): TermStats {
     const first = leadBounds.length;
     leadBounds.push(leadTerms.length);
     let leading = 0; // kept sentences that have terms
-    for (const paragraph of article.paragraphs) {
-      // Sentence by sentence even past the kept ones: the same terms as the paragraph's, but
-      // plain-ASCII sentences take contentTerms's fast path, which one apostrophe anywhere in
-      // a paragraph would lose for all of it.
-      for (const sentence of paragraph.sentences) {
-        const sentenceTerms = contentTerms(sentence);
-        if (leading >= LEAD_SENTENCES) {
-          for (const term of sentenceTerms) count(term);
-          continue;
-        }
-        for (const term of sentenceTerms) leadTerms.push(count(term));
-        leadBounds.push(leadTerms.length);
-        if (sentenceTerms.length > 0) leading++;
+    // Sentence by sentence even past the kept ones: the same terms as the paragraphs', but
+    // plain-ASCII sentences take contentTerms's fast path, which one apostrophe anywhere in a
+    // paragraph would lose for all of it.
+    for (const sentence of sentencesOf(article)) {
+      const sentenceTerms = contentTerms(sentence);
+      if (leading >= LEAD_SENTENCES) {
+        for (const term of sentenceTerms) count(term);
+        continue;
       }
+      for (const term of sentenceTerms) leadTerms.push(count(term));
+      leadBounds.push(leadTerms.length);
+      if (sentenceTerms.length > 0) leading++;
     }
     leads.set(article, { first, sentences: leadBounds.length - first - 1, bodyStart, bodyEnd: bodyTerms.length });
   }

@@ -6,7 +6,7 @@
 // of pure results: losing it, or two rebuilds overwriting each other's shards (or one
 // re-laying it out under the other), costs re-analysis, never a wrong digest.
 import { ANALYSIS_VERSION } from "../pipeline/build";
-import { joinSentences } from "../pipeline/clean";
+import { keptBody, paragraphsOf } from "../pipeline/clean";
 import { hash32 } from "../pipeline/text";
 import type { FileAnalysis } from "../pipeline/types";
 
@@ -46,16 +46,20 @@ function shardKey(shards: number, shard: number): string {
   return `${PREFIX}${shards}/${shard}`;
 }
 
-/** A paragraph is stored as its sentences only: its text is them joined (joinSentences), which halves the index. */
+/**
+ * An article's paragraphs are stored as their sentences only, in place of the paragraph texts
+ * and sentence ends: each text is its sentences joined (keptBody), which halves the index.
+ */
 function pack(entry: IndexEntry): unknown {
   const article = entry.analysis.article;
   if (!article) return entry;
-  return { ...entry, analysis: { ...entry.analysis, article: { ...article, paragraphs: article.paragraphs.map((p) => p.sentences) } } };
+  const { sentenceEnds, ...rest } = article;
+  return { ...entry, analysis: { ...entry.analysis, article: { ...rest, paragraphs: paragraphsOf(article).map((p) => p.sentences) } } };
 }
 
 function unpack(stored: IndexEntry): IndexEntry {
   const article = stored.analysis.article;
-  if (article) article.paragraphs = (article.paragraphs as unknown as string[][]).map(joinSentences);
+  if (article) Object.assign(article, keptBody(article.paragraphs as unknown as string[][]));
   return stored;
 }
 
