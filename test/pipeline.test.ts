@@ -9,7 +9,7 @@ import { stampPrefixLength, withoutLabel } from "../src/pipeline/signals";
 import { contentTerms, splitSentences } from "../src/pipeline/text";
 import { dedupe } from "../src/pipeline/dedupe";
 import { bodyTermIds, termStats } from "../src/pipeline/terms";
-import { narrowestFor, nthSmallest } from "../src/pipeline/collections";
+import { NarrowBuffer, narrowestFor, nthSmallest } from "../src/pipeline/collections";
 import type { Story } from "../src/pipeline/types";
 import { BASE, SEEDS } from "./helpers";
 
@@ -380,6 +380,34 @@ describe("term counts", () => {
     expect(stored([1, 70_000])).toEqual({ bytes: 4, values: [1, 70_000] });
     expect(stored([3, 0.5])).toEqual({ bytes: 4, values: [3, 0.5] });
     expect(stored([3, 0.1])).toEqual({ bytes: 8, values: [3, 0.1] });
+  });
+
+  it("grow by widening as values arrive, and end as narrow as narrowestFor of every value held", () => {
+    let seed = 11;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const kinds = [() => Math.floor(random() * 256), () => 256 + Math.floor(random() * 60_000), () => 70_000 + Math.floor(random() * 1e6), () => 0.5 + Math.floor(random() * 100), () => 0.1 + random(), () => 2 ** 32 + Math.floor(random() * 4) * 2 ** 30];
+    for (let round = 0; round < 300; round++) {
+      const buffer = new NarrowBuffer();
+      const values: number[] = [];
+      const held: number[] = []; // every value ever stored, overwritten ones too
+      const length = 1 + Math.floor(random() * 3000);
+      for (let i = 0; i < length; i++) {
+        // Mostly bytes, now and then a wider value, pushed or set over an earlier one.
+        const value = random() < 0.995 ? kinds[0]() : kinds[Math.floor(random() * kinds.length)]();
+        held.push(value);
+        if (values.length > 0 && random() < 0.2) {
+          const at = Math.floor(random() * values.length);
+          values[at] = value;
+          buffer.set(at, value);
+        } else {
+          values.push(value);
+          buffer.push(value);
+        }
+      }
+      const array = buffer.toArray();
+      expect([...array]).toEqual(values);
+      expect(array.constructor).toBe(narrowestFor(held));
+    }
   });
 });
 

@@ -8,7 +8,7 @@
 // only grows when most of its members agree. Copies follow their original.
 import { STOPWORDS, contentTerms, headlineCaseKind, isHeadlineCaseCount, isLetterOrDigit, isSpaceCode, isUpperLetter, normalizeText, stem } from "./text";
 import type { DedupedArticle } from "./types";
-import { appendTo, grown, narrowestFor, nthSmallest, transpose, type CountArray } from "./collections";
+import { appendTo, grown, IntBuffer, NarrowBuffer, nthSmallest, transpose, type CountArray } from "./collections";
 import { sentencesOf } from "./clean";
 import { isCalendarName } from "./dates";
 import { originalIndexes, type TermStats } from "./terms";
@@ -175,20 +175,46 @@ function entityTerms(text: string, out: string[] = []): string[] {
 }
 
 /**
- * One article's raw term weights over vocabulary ids, ids ascending (its vectors share the
- * ids array), with the order weightedTerms found the terms in: norms are summed in that order,
- * so results do not depend on how ids were handed out. Narrow arrays where the values allow:
- * 10,000 articles hold two million of these entries.
+ * Every original article's raw term weights over vocabulary ids, one article after another,
+ * with the order weightedTerms found each article's terms in: norms are summed in that order,
+ * so results do not depend on how ids were handed out. Flat arrays rather than arrays per
+ * article (10,000 articles hold two million entries, and a typed array costs about 180 bytes
+ * besides its values), each the narrowest that holds its values.
  */
-interface TermCounts {
+interface TermCountTable {
+  /** Article x's entries are start[x] up to start[x + 1]. */
+  start: Int32Array;
+  /** Ids ascending within each article (its vector shares them). */
   ids: Int32Array;
-  /**
-   * The narrowest array that holds every weight exactly: weights are sums of small whole
-   * numbers (a headline word 2, a lead word 1 more, each body use 1), so nearly always bytes.
-   */
+  /** Weights: sums of small whole numbers (a headline word 2, a lead word 1 more, each body use 1), so nearly always bytes. */
   counts: CountArray;
-  /** Positions in `ids`, in the order the terms were first found. */
-  firstUse: Uint16Array | Int32Array;
+  /** Per article, positions within its entries, in the order the terms were first found. */
+  firstUse: CountArray;
+}
+
+/** Builds a TermCountTable article by article (Vocabulary.finish adds each). */
+class TermCountTableBuilder {
+  private readonly start = new IntBuffer();
+  private readonly ids = new IntBuffer();
+  private readonly counts = new NarrowBuffer();
+  private readonly firstUse = new NarrowBuffer();
+  constructor() {
+    this.start.push(0);
+  }
+  /** Adds the next article's terms, given in order of first use, and `byId`: their positions in ascending id order. */
+  add(ids: readonly number[], counts: readonly number[], byId: Int32Array): void {
+    const base = this.firstUse.length;
+    for (let p = 0; p < byId.length; p++) {
+      this.ids.push(ids[byId[p]]);
+      this.counts.push(counts[byId[p]]);
+      this.firstUse.push(0);
+    }
+    for (let p = 0; p < byId.length; p++) this.firstUse.set(base + byId[p], p);
+    this.start.push(this.ids.length);
+  }
+  table(): TermCountTable {
+    return { start: this.start.toArray(), ids: this.ids.toArray(), counts: this.counts.toArray(), firstUse: this.firstUse.toArray() };
+  }
 }
 
 /**
@@ -244,8 +270,8 @@ class Vocabulary {
       this.slotOf[id] = this.countedWeights.push(weight);
     } else this.countedWeights[slot - 1] += weight;
   }
-  /** The counts added since the last finish, as TermCounts; the next article starts empty. */
-  finish(): TermCounts {
+  /** Adds the counts added since the last finish to `table` as one article; the next article starts empty. */
+  finish(table: TermCountTableBuilder): void {
     const ids = this.countedIds;
     const counts = this.countedWeights;
     for (const id of ids) this.slotOf[id] = 0;
@@ -254,17 +280,7 @@ class Vocabulary {
     const byId = new Int32Array(ids.length);
     for (let p = 0; p < byId.length; p++) byId[p] = p;
     byId.sort((x, y) => ids[x] - ids[y]);
-    const sorted: TermCounts = {
-      ids: new Int32Array(ids.length),
-      counts: new (narrowestFor(counts))(ids.length),
-      firstUse: ids.length <= 0x10000 ? new Uint16Array(ids.length) : new Int32Array(ids.length),
-    };
-    for (let p = 0; p < byId.length; p++) {
-      sorted.ids[p] = ids[byId[p]];
-      sorted.counts[p] = counts[byId[p]];
-      sorted.firstUse[byId[p]] = p;
-    }
-    return sorted;
+    table.add(ids, counts, byId);
   }
 
   private sharedCounts = new Int32Array(0);
@@ -372,7 +388,7 @@ function leadText(article: DedupedArticle): string {
  * the body's content terms are termStats's reading of the article (its first two sentences,
  * and each distinct term with how often the body uses it), not a second one.
  */
-function weightedTerms(article: DedupedArticle, options: ClusterOptions, vocabulary: Vocabulary, stats: TermStats): TermCounts {
+function weightedTerms(article: DedupedArticle, options: ClusterOptions, vocabulary: Vocabulary, stats: TermStats, table: TermCountTableBuilder): void {
   // A title made from the lead would count the lead twice over.
   const titleWeight = article.titleFromLead ? 0 : options.titleWeight;
   if (titleWeight > 0) {
@@ -389,15 +405,30 @@ function weightedTerms(article: DedupedArticle, options: ClusterOptions, vocabul
   // The body's names and numbers paragraph by paragraph: the same as the text's, as
   // entityTerms cuts lines apart, but a paragraph of plain ASCII skips normalization.
   for (const paragraph of article.paragraphs) for (const term of entityTerms(paragraph)) vocabulary.add(vocabulary.id(term), 1);
-  return vocabulary.finish();
+  vocabulary.finish(table);
 }
 
-function tfidfVectors(termCounts: TermCounts[], options: ClusterOptions, vocabulary: Vocabulary): SparseVector[] {
+/**
+ * Unit TF-IDF vectors of the articles `members` (positions in `table`), with document
+ * frequencies counted over them. Their weights are views into one array, and their ids into
+ * the table's where every term is kept.
+ */
+function tfidfVectors(table: TermCountTable, members: readonly number[], options: ClusterOptions, vocabulary: Vocabulary): SparseVector[] {
+  const { start, ids: allIds, counts: allCounts, firstUse: allFirstUse } = table;
   const df = vocabulary.termScratch();
-  for (const { ids } of termCounts) for (let k = 0; k < ids.length; k++) df[ids[k]]++;
-  const n = termCounts.length + options.idfPrior;
+  let entries = 0;
+  for (const x of members) {
+    for (let k = start[x]; k < start[x + 1]; k++) df[allIds[k]]++;
+    entries += start[x + 1] - start[x];
+  }
+  const n = members.length + options.idfPrior;
+  const allWeights = new Float32Array(entries);
+  let used = 0;
   let raw = new Float64Array(64);
-  const vectors = termCounts.map(({ ids, counts, firstUse }) => {
+  const vectors = members.map((x) => {
+    const ids = allIds.subarray(start[x], start[x + 1]);
+    const counts = allCounts.subarray(start[x], start[x + 1]);
+    const firstUse = allFirstUse.subarray(start[x], start[x + 1]);
     if (raw.length < ids.length) raw = new Float64Array(2 * ids.length);
     let norm = 0;
     let kept = 0;
@@ -418,7 +449,7 @@ function tfidfVectors(termCounts: TermCounts[], options: ClusterOptions, vocabul
       kept++;
     }
     norm = Math.sqrt(norm) || 1;
-    const vector = { ids: kept === ids.length ? ids : new Int32Array(kept), weights: new Float32Array(kept) };
+    const vector = { ids: kept === ids.length ? ids : new Int32Array(kept), weights: allWeights.subarray(used, (used += kept)) };
     for (let p = 0, out = 0; p < ids.length; p++) {
       if (raw[p] <= 0) continue;
       if (vector.ids !== ids) vector.ids[out] = ids[p];
@@ -426,7 +457,7 @@ function tfidfVectors(termCounts: TermCounts[], options: ClusterOptions, vocabul
     }
     return vector;
   });
-  for (const { ids } of termCounts) for (let k = 0; k < ids.length; k++) df[ids[k]] = 0;
+  for (const x of members) for (let k = start[x]; k < start[x + 1]; k++) df[allIds[k]] = 0;
   return vectors;
 }
 
@@ -934,8 +965,15 @@ export function cluster(articles: DedupedArticle[], stats: TermStats): number[][
   const byId = new Map(articles.map((article, index) => [article.id, index]));
   const originals = originalIndexes(articles);
   const vocabulary = new Vocabulary(stats);
-  const counts = originals.map((i) => weightedTerms(articles[i], options, vocabulary, stats));
-  const vectors = tfidfVectors(counts, options, vocabulary);
+  const builder = new TermCountTableBuilder();
+  for (const i of originals) weightedTerms(articles[i], options, vocabulary, stats, builder);
+  const counts = builder.table();
+  const vectors = tfidfVectors(
+    counts,
+    originals.map((_, x) => x),
+    options,
+    vocabulary,
+  );
   const times = originals.map((i) => publishedTime(articles[i]));
   const edges = neighbourEdges(vectors, times, options, vocabulary);
   const labels = averageLinkage(vectors, times, edges, options, vocabulary, otherEventPairs(articles, originals, byId));
@@ -995,7 +1033,7 @@ function originalOf(articles: DedupedArticle[], byId: Map<string, number>, i: nu
  * to their own cohesion holds two events of one kind. One story's reports also differ in
  * detail, so parts that are merely looser than the threshold rejoin.
  */
-function splitMixedGroups(labels: number[], counts: TermCounts[], times: (number | null)[], options: ClusterOptions, vocabulary: Vocabulary): void {
+function splitMixedGroups(labels: number[], counts: TermCountTable, times: (number | null)[], options: ClusterOptions, vocabulary: Vocabulary): void {
   const groups = new Map<number, number[]>();
   labels.forEach((label, i) => {
     appendTo(groups, label, i);
@@ -1003,11 +1041,7 @@ function splitMixedGroups(labels: number[], counts: TermCounts[], times: (number
   for (const members of groups.values()) {
     // Two parts of at least two members each need four.
     if (members.length < 4) continue;
-    const local = tfidfVectors(
-      members.map((i) => counts[i]),
-      options,
-      vocabulary,
-    );
+    const local = tfidfVectors(counts, members, options, vocabulary);
     const localTimes = members.map((i) => times[i]);
     const sub = averageLinkage(local, localTimes, neighbourEdges(local, localTimes, options, vocabulary), { ...options, threshold: options.localThreshold }, vocabulary);
     const parts = new Map<number, number[]>();

@@ -7,7 +7,7 @@ export function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-type NumberArray = Uint8Array | Uint16Array | Int32Array | Uint32Array | Float64Array;
+type NumberArray = Uint8Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
 /** What narrowestFor chooses among. */
 export type CountArray = Uint8Array | Uint16Array | Int32Array | Float32Array | Float64Array;
@@ -18,16 +18,80 @@ export type CountArray = Uint8Array | Uint16Array | Int32Array | Float32Array | 
  * words in an article nearly always fit a byte, and 10,000 articles hold millions of them.
  */
 export function narrowestFor(values: ArrayLike<number>): new (length: number) => CountArray {
-  let whole = true;
-  let max = 0;
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (!Number.isInteger(value) || value < 0) whole = false;
-    else if (value > max) max = value;
+  const kind = new NumberKind();
+  for (let i = 0; i < values.length; i++) kind.add(values[i]);
+  return kind.narrowest();
+}
+
+/** What narrowestFor needs to know of the values seen so far. */
+class NumberKind {
+  /** All whole and not negative. */
+  private whole = true;
+  private max = 0;
+  /** All exact as Float32. */
+  private float32 = true;
+  add(value: number): void {
+    if (!Number.isInteger(value) || value < 0) this.whole = false;
+    else if (value > this.max) this.max = value;
+    if (this.float32 && Math.fround(value) !== value) this.float32 = false;
   }
-  if (whole) return max <= 0xff ? Uint8Array : max <= 0xffff ? Uint16Array : max <= 0x7fffffff ? Int32Array : Float64Array;
-  for (let i = 0; i < values.length; i++) if (Math.fround(values[i]) !== values[i]) return Float64Array;
-  return Float32Array;
+  narrowest(): new (length: number) => CountArray {
+    const max = this.max;
+    if (this.whole) return max <= 0xff ? Uint8Array : max <= 0xffff ? Uint16Array : max <= 0x7fffffff ? Int32Array : Float64Array;
+    return this.float32 ? Float32Array : Float64Array;
+  }
+}
+
+/** Int32Array that grows as values are pushed, for buffers too big to build as number[]. */
+export class IntBuffer {
+  private values = new Int32Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.values.length) this.values = grown(this.values, 2 * this.length);
+    this.values[this.length++] = value;
+  }
+
+  toArray(): Int32Array {
+    return this.values.slice(0, this.length);
+  }
+}
+
+/**
+ * A list of numbers that grows as values are pushed, held all along in the narrowest array
+ * narrowestFor would choose for every value it has held (it widens when a value needs it, and
+ * never narrows again): counts of words nearly always fit a byte, and building millions of
+ * them four bytes each first held several times what they end in.
+ */
+export class NarrowBuffer {
+  private values: CountArray = new Uint8Array(1024);
+  private readonly kind = new NumberKind();
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.values.length) this.values = grown(this.values, 2 * this.length);
+    this.set(this.length++, value);
+  }
+
+  get(index: number): number {
+    return this.values[index];
+  }
+
+  /** Sets a value already pushed (or the one push is adding). */
+  set(index: number, value: number): void {
+    this.kind.add(value);
+    const type = this.kind.narrowest();
+    if (!(this.values instanceof type)) {
+      const wider = new type(this.values.length);
+      wider.set(this.values);
+      this.values = wider;
+    }
+    this.values[index] = value;
+  }
+
+  toArray(): CountArray {
+    return this.values.slice(0, this.length);
+  }
 }
 
 /** A copy of `array` with room for `capacity` values (its values kept, as many as fit). */

@@ -1,7 +1,7 @@
 // Stage 4, terms: every original article's sentences read once into content-term ids, with
 // how often each article uses each term. Clustering (stage 5) builds its term vectors from this
 // reading and summaries (stage 6) score sentences with it, so no stage tokenizes the body again.
-import { grown, narrowestFor, type CountArray } from "./collections";
+import { IntBuffer, NarrowBuffer, type CountArray } from "./collections";
 import { sentencesOf } from "./clean";
 import { contentTerms } from "./text";
 import type { DedupedArticle } from "./types";
@@ -45,33 +45,6 @@ export interface Lead {
   bodyEnd: number;
 }
 
-/** Int32Array that grows as values are pushed, for buffers too big to build as number[]. */
-class IntBuffer {
-  private values = new Int32Array(1024);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.values.length) this.values = grown(this.values, 2 * this.length);
-    this.values[this.length++] = value;
-  }
-
-  increment(index: number): void {
-    this.values[index]++;
-  }
-
-  toArray(): Int32Array {
-    return this.values.slice(0, this.length);
-  }
-
-  /** The values in the narrowest array that holds them all (see narrowestFor). */
-  toNarrowArray(): CountArray {
-    const values = this.values.subarray(0, this.length);
-    const narrow = new (narrowestFor(values))(this.length);
-    narrow.set(values);
-    return narrow;
-  }
-}
-
 /**
  * The articles that are not copies of another in the set, by position: the ones whose words
  * count (a copy's are its original's). A copy whose original is missing counts as an original.
@@ -101,14 +74,14 @@ export function termStats(articles: DedupedArticle[]): TermStats {
       lastSlot[id] = bodyTerms.length;
       bodyTerms.push(id);
       bodyCounts.push(1);
-    } else bodyCounts.increment(lastSlot[id]);
+    } else bodyCounts.set(lastSlot[id], bodyCounts.get(lastSlot[id]) + 1);
     return id;
   };
   const leads = new Map<DedupedArticle, Lead>();
   const leadTerms = new IntBuffer();
   const leadBounds = new IntBuffer();
   const bodyTerms = new IntBuffer();
-  const bodyCounts = new IntBuffer();
+  const bodyCounts = new NarrowBuffer();
   for (const i of originalIndexes(articles)) {
     const article = articles[i];
     documents++;
@@ -138,7 +111,7 @@ export function termStats(articles: DedupedArticle[]): TermStats {
     leadTerms: leadTerms.toArray(),
     leadBounds: leadBounds.toArray(),
     bodyTerms: bodyTerms.toArray(),
-    bodyCounts: bodyCounts.toNarrowArray(),
+    bodyCounts: bodyCounts.toArray(),
     local: new Int32Array(ids.size).fill(-1),
   };
 }
