@@ -11,7 +11,7 @@ import type { DedupedArticle } from "./types";
 import { appendTo, grown, IntBuffer, NarrowBuffer, nthSmallest, transpose, type CountArray } from "./collections";
 import { sentencesOf } from "./clean";
 import { isCalendarName } from "./dates";
-import { originalIndexes, type TermStats } from "./terms";
+import { LEAD_SENTENCES, originalIndexes, type TermStats } from "./terms";
 
 interface ClusterOptions {
   /** Average-link similarity at or above which two groups are one story. */
@@ -175,11 +175,10 @@ function entityTerms(text: string, out: string[] = []): string[] {
 }
 
 /**
- * Every original article's raw term weights over vocabulary ids, one article after another,
- * with the order weightedTerms found each article's terms in: norms are summed in that order,
- * so results do not depend on how ids were handed out. Flat arrays rather than arrays per
- * article (10,000 articles hold two million entries, and a typed array costs about 180 bytes
- * besides its values), each the narrowest that holds its values.
+ * Every original article's raw term weights over vocabulary ids, one article after another.
+ * Flat arrays rather than arrays per article (10,000 articles hold two million entries, and a
+ * typed array costs about 180 bytes besides its values), each the narrowest that holds its
+ * values.
  */
 interface TermCountTable {
   /** Article x's entries are start[x] up to start[x + 1]. */
@@ -188,8 +187,6 @@ interface TermCountTable {
   ids: Int32Array;
   /** Weights: sums of small whole numbers (a headline word 2, a lead word 1 more, each body use 1), so nearly always bytes. */
   counts: CountArray;
-  /** Per article, positions within its entries, in the order the terms were first found. */
-  firstUse: CountArray;
 }
 
 /** Builds a TermCountTable article by article (Vocabulary.finish adds each). */
@@ -197,23 +194,19 @@ class TermCountTableBuilder {
   private readonly start = new IntBuffer();
   private readonly ids = new IntBuffer();
   private readonly counts = new NarrowBuffer();
-  private readonly firstUse = new NarrowBuffer();
   constructor() {
     this.start.push(0);
   }
-  /** Adds the next article's terms, given in order of first use, and `byId`: their positions in ascending id order. */
+  /** Adds the next article's terms and counts, and `byId`: their positions in ascending id order. */
   add(ids: readonly number[], counts: readonly number[], byId: Int32Array): void {
-    const base = this.firstUse.length;
     for (let p = 0; p < byId.length; p++) {
       this.ids.push(ids[byId[p]]);
       this.counts.push(counts[byId[p]]);
-      this.firstUse.push(0);
     }
-    for (let p = 0; p < byId.length; p++) this.firstUse.set(base + byId[p], p);
     this.start.push(this.ids.length);
   }
   table(): TermCountTable {
-    return { start: this.start.toArray(), ids: this.ids.toArray(), counts: this.counts.toArray(), firstUse: this.firstUse.toArray() };
+    return { start: this.start.toArray(), ids: this.ids.toArray(), counts: this.counts.toArray() };
   }
 }
 
@@ -378,9 +371,9 @@ class DenseProbe {
   }
 }
 
-/** The lead: the first two sentences, where news writing states who did what, where and when. */
+/** The lead (its first LEAD_SENTENCES sentences), where news writing states who did what, where and when. */
 function leadText(article: DedupedArticle): string {
-  return sentencesOf(article, 2).join(" ");
+  return sentencesOf(article, LEAD_SENTENCES).join(" ");
 }
 
 /**
@@ -397,7 +390,7 @@ function weightedTerms(article: DedupedArticle, options: ClusterOptions, vocabul
   }
   const lead = stats.leads.get(article)!;
   if (options.leadWeight > 0) {
-    const end = stats.leadBounds[lead.first + Math.min(2, lead.sentences)];
+    const end = stats.leadBounds[lead.first + lead.sentences];
     for (let p = stats.leadBounds[lead.first]; p < end; p++) vocabulary.add(vocabulary.corpusTerm(stats.leadTerms[p]), options.leadWeight);
     for (const term of entityTerms(leadText(article))) vocabulary.add(vocabulary.id(term), options.leadWeight);
   }
@@ -425,7 +418,7 @@ function termCountTable(articles: DedupedArticle[], originals: number[], options
 }
 
 function tfidfVectors(table: TermCountTable, members: readonly number[], options: ClusterOptions, vocabulary: Vocabulary): SparseVector[] {
-  const { start, ids: allIds, counts: allCounts, firstUse: allFirstUse } = table;
+  const { start, ids: allIds, counts: allCounts } = table;
   const df = vocabulary.termScratch();
   let entries = 0;
   for (const x of members) {
@@ -439,12 +432,10 @@ function tfidfVectors(table: TermCountTable, members: readonly number[], options
   const vectors = members.map((x) => {
     const ids = allIds.subarray(start[x], start[x + 1]);
     const counts = allCounts.subarray(start[x], start[x + 1]);
-    const firstUse = allFirstUse.subarray(start[x], start[x + 1]);
     if (raw.length < ids.length) raw = new Float64Array(2 * ids.length);
     let norm = 0;
     let kept = 0;
-    for (let q = 0; q < firstUse.length; q++) {
-      const p = firstUse[q];
+    for (let p = 0; p < ids.length; p++) {
       const count = counts[p];
       raw[p] = 0;
       if (count <= 0) continue;

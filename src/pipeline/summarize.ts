@@ -14,7 +14,7 @@
 // over maps. Each cosine is still summed in the order of the plain pairwise definition (see
 // cosinesWith), so the speed-ups cannot flip a near-tie.
 import { appendTo, grown, transpose } from "./collections";
-import { LEAD_SENTENCES, originalIndexes, type TermStats } from "./terms";
+import { originalIndexes, type TermStats } from "./terms";
 import { sentencesOf } from "./clean";
 import { calendarDays } from "./dates";
 import { isCaption } from "./signals";
@@ -60,6 +60,8 @@ const BIG_STORY_SOURCES = 4;
 const BIG_STORY_GAIN = 0.3;
 const CANDIDATE_BUDGET = 240;
 const MIN_PER_ARTICLE = 3;
+/** Sentences read of one source at most (news puts what matters first). */
+const MAX_PER_ARTICLE = 12;
 
 interface Candidate {
   text: string;
@@ -312,7 +314,7 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
   const sources = originals.length;
   // Bounded work for big stories: fewer sentences per article as sources grow. News puts what
   // matters first, so the cut loses little.
-  const perArticle = Math.max(MIN_PER_ARTICLE, Math.min(LEAD_SENTENCES, Math.floor(CANDIDATE_BUDGET / Math.max(1, sources))));
+  const perArticle = Math.max(MIN_PER_ARTICLE, Math.min(MAX_PER_ARTICLE, Math.floor(CANDIDATE_BUDGET / Math.max(1, sources))));
   const candidates: Candidate[] = [];
   for (const index of originals) {
     let position = 0;

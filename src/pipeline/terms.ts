@@ -1,19 +1,24 @@
 // Stage 4, terms: every original article's sentences read once into content-term ids, with
-// how often each article uses each term. Clustering (stage 5) builds its term vectors from this
-// reading and summaries (stage 6) score sentences with it, so no stage tokenizes the body again.
+// how often each article uses each term, and the term ids of its lead. Clustering (stage 5)
+// builds its term vectors from this reading, so it does not tokenize the body again; summaries
+// (stage 6) share its term ids.
 import { IntBuffer, NarrowBuffer, type CountArray } from "./collections";
 import { sentencesOf } from "./clean";
 import { contentTerms } from "./text";
 import type { DedupedArticle } from "./types";
 
-/** Leading sentences (with terms) kept per article: as many as summarize reads of one source. */
-export const LEAD_SENTENCES = 12;
+/**
+ * Leading sentences whose term ids are kept per article: the lead, which clustering weighs up.
+ * Summaries read further sentences and tokenize those themselves, for the stories they
+ * summarize (keeping twelve sentences a source held 5.5 MB more at 10,000 articles, through
+ * the clustering).
+ */
+export const LEAD_SENTENCES = 2;
 
 /**
  * The corpus's terms as read by termStats: an id per term, the term ids of every article's
- * leading sentences (4 bytes a term, about 6 MB for 10,000 articles), which summaries score,
- * and each article's distinct body terms with how often it uses each (about 10 MB more), which
- * term vectors and story titles are made from.
+ * leading sentences, and each article's distinct body terms with how often it uses each
+ * (about 10 MB for 10,000 articles), which term vectors and story titles are made from.
  */
 export interface TermStats {
   ids: Map<string, number>;
@@ -35,7 +40,7 @@ export interface TermStats {
 /**
  * Where the term ids of an article's first sentences (in reading order across paragraphs) are
  * kept: its sentence s has leadTerms[leadBounds[first + s]] up to leadTerms[leadBounds[first
- * + s + 1]]. Kept up to the LEAD_SENTENCES-th sentence with terms, as far as summarize reads.
+ * + s + 1]], for the first LEAD_SENTENCES sentences (fewer when it has fewer).
  */
 export interface Lead {
   first: number;
@@ -88,19 +93,18 @@ export function termStats(articles: DedupedArticle[]): TermStats {
     const bodyStart = bodyTerms.length;
     const first = leadBounds.length;
     leadBounds.push(leadTerms.length);
-    let leading = 0; // kept sentences that have terms
+    let position = 0;
     // Sentence by sentence even past the kept ones: the same terms as the paragraphs', but
     // plain-ASCII sentences take contentTerms's fast path, which one apostrophe anywhere in a
     // paragraph would lose for all of it.
     for (const sentence of sentencesOf(article)) {
       const sentenceTerms = contentTerms(sentence);
-      if (leading >= LEAD_SENTENCES) {
+      if (position++ >= LEAD_SENTENCES) {
         for (const term of sentenceTerms) count(term);
         continue;
       }
       for (const term of sentenceTerms) leadTerms.push(count(term));
       leadBounds.push(leadTerms.length);
-      if (sentenceTerms.length > 0) leading++;
     }
     leads.set(article, { first, sentences: leadBounds.length - first - 1, bodyStart, bodyEnd: bodyTerms.length });
   }
