@@ -494,7 +494,10 @@ function dropRepeatedSentences(paragraphs: AnalyzedParagraph[], numbers: TermNum
  * The kept form of a body given as its paragraphs' sentences (none empty): each paragraph's
  * text, and where each of its sentences ends (CleanArticle). `own` is applied to each text.
  */
-export function keptBody(paragraphs: readonly (readonly string[])[], own: (text: string) => string = (text) => text): Pick<CleanArticle, "paragraphs" | "sentenceEnds"> {
+export function keptBody(given: readonly (readonly string[])[], own: (text: string) => string = (text) => text): Pick<CleanArticle, "paragraphs" | "sentenceEnds"> {
+  // A paragraph without sentences would have no end to be found by (clean makes none; a
+  // damaged index entry could hold one).
+  const paragraphs = given.filter((sentences) => sentences.length > 0);
   // Sized up front: an array grown by push() keeps room for a dozen more.
   const sentenceEnds = new Array<number>(paragraphs.reduce((count, sentences) => count + sentences.length, 0));
   let e = 0;

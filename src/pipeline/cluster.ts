@@ -402,11 +402,6 @@ function weightedTerms(article: DedupedArticle, options: ClusterOptions, vocabul
 }
 
 /**
- * Unit TF-IDF vectors of the articles `members` (positions in `table`), with document
- * frequencies counted over them. Their weights are views into one array, and their ids into
- * the table's where every term is kept.
- */
-/**
  * weightedTerms of the articles `originals`, as one table. The builder's buffers (grown by
  * doubling) die with this call: held in cluster()'s frame, they kept 14 MB alive through the
  * linkage at 10,000 articles.
@@ -417,6 +412,11 @@ function termCountTable(articles: DedupedArticle[], originals: number[], options
   return builder.table();
 }
 
+/**
+ * Unit TF-IDF vectors of the articles `members` (positions in `table`), with document
+ * frequencies counted over them. Their weights are views into one array, and their ids into
+ * the table's where every term is kept.
+ */
 function tfidfVectors(table: TermCountTable, members: readonly number[], options: ClusterOptions, vocabulary: Vocabulary): SparseVector[] {
   const { start, ids: allIds, counts: allCounts } = table;
   const df = vocabulary.termScratch();
@@ -435,6 +435,9 @@ function tfidfVectors(table: TermCountTable, members: readonly number[], options
     if (raw.length < ids.length) raw = new Float64Array(2 * ids.length);
     let norm = 0;
     let kept = 0;
+    // The norm is summed in id order, as dot() sums products: ids are handed out in article
+    // order, so equal corpora give equal sums (it was summed in each article's first-use order,
+    // which cost 3.7 MB at 10,000 articles; no digest measured changed).
     for (let p = 0; p < ids.length; p++) {
       const count = counts[p];
       raw[p] = 0;

@@ -59,9 +59,9 @@ export class IntBuffer {
 
 /**
  * A list of numbers that grows as values are pushed, held all along in the narrowest array
- * narrowestFor would choose for every value it has held (it widens when a value needs it, and
- * never narrows again): counts of words nearly always fit a byte, and building millions of
- * them four bytes each first held several times what they end in.
+ * narrowestFor would choose for every value it has held (so it changes type only as values
+ * arrive, and always losslessly): counts of words nearly always fit a byte, and building
+ * millions of them four bytes each first held several times what they end in.
  */
 export class NarrowBuffer {
   private values: CountArray = new Uint8Array(1024);

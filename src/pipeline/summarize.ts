@@ -8,8 +8,8 @@
 // never by the rest of the corpus), so articles arriving in other stories leave it as it is.
 //
 // Speed: every build summarizes every story, so the work is kept near linear. termStats
-// (terms.ts) reads each article once and keeps the term ids of its leading sentences (the only
-// ones summarize reads), so summarize does not tokenize them again; it fills cosines a whole
+// (terms.ts) keeps the term ids of each article's lead, which summarize takes instead of
+// tokenizing it again (it tokenizes the later sentences it reads); it fills cosines a whole
 // row at a time from an inverted index (term → sentences using it) instead of pair by pair
 // over maps. Each cosine is still summed in the order of the plain pairwise definition (see
 // cosinesWith), so the speed-ups cannot flip a near-tie.
