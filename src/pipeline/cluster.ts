@@ -846,9 +846,9 @@ class Adjacency {
 }
 
 /**
- * The sparse similarity graph (neighbourEdges) as the linkage's adjacency. The edge list dies
- * with this call rather than staying alive beside the adjacency through the linkage (2 MB at
- * 10,000 articles).
+ * The sparse similarity graph (neighbourEdges) as the linkage's adjacency. Built in a call of
+ * its own, so the edge list dies with it rather than staying alive beside the adjacency through
+ * the linkage (2 MB at 10,000 articles).
  */
 function similarityGraph(vectors: SparseVector[], times: (number | null)[], options: ClusterOptions, vocabulary: Vocabulary): Adjacency {
   return new Adjacency(vectors.length, neighbourEdges(vectors, times, options, vocabulary));
@@ -869,7 +869,6 @@ function similarityGraph(vectors: SparseVector[], times: (number | null)[], opti
 function averageLinkage(
   vectors: SparseVector[],
   times: (number | null)[],
-  adjacent: Adjacency,
   options: ClusterOptions,
   vocabulary: Vocabulary,
   apart: Map<number, Set<number>> = new Map(),
@@ -880,6 +879,7 @@ function averageLinkage(
   const first = times.slice();
   const last = times.slice();
   const version = new Array<number>(n).fill(0);
+  const adjacent = similarityGraph(vectors, times, options, vocabulary);
   const parent = Array.from({ length: n }, (_, i) => i);
   const score = (a: number, b: number, product: number): number => {
     let gap: number | null = null;
@@ -986,7 +986,7 @@ export function cluster(articles: DedupedArticle[], stats: TermStats): number[][
     vocabulary,
   );
   const times = originals.map((i) => publishedTime(articles[i]));
-  const labels = averageLinkage(vectors, times, similarityGraph(vectors, times, options, vocabulary), options, vocabulary, otherEventPairs(articles, originals, byId));
+  const labels = averageLinkage(vectors, times, options, vocabulary, otherEventPairs(articles, originals, byId));
   splitMixedGroups(labels, counts, times, options, vocabulary);
   const groups = new Map<number, number[]>();
   originals.forEach((articleIndex, x) => {
@@ -1053,7 +1053,7 @@ function splitMixedGroups(labels: number[], counts: TermCountTable, times: (numb
     if (members.length < 4) continue;
     const local = tfidfVectors(counts, members, options, vocabulary);
     const localTimes = members.map((i) => times[i]);
-    const sub = averageLinkage(local, localTimes, similarityGraph(local, localTimes, options, vocabulary), { ...options, threshold: options.localThreshold }, vocabulary);
+    const sub = averageLinkage(local, localTimes, { ...options, threshold: options.localThreshold }, vocabulary);
     const parts = new Map<number, number[]>();
     sub.forEach((label, x) => {
       appendTo(parts, label, x);
