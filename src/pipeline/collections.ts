@@ -9,21 +9,13 @@ export function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 type NumberArray = Uint8Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
-/** What narrowestFor chooses among. */
+/** What a NarrowBuffer is held in. */
 export type CountArray = Uint8Array | Uint16Array | Int32Array | Float32Array | Float64Array;
 
 /**
- * The narrowest typed array that holds each of `values` exactly: one byte, two or four for
- * whole numbers from 0, else Float32 when every value is exact in it, else Float64. Counts of
- * words in an article nearly always fit a byte, and 10,000 articles hold millions of them.
+ * What the values seen so far need: one byte, two or four for whole numbers from 0, else
+ * Float32 when every value is exact in it, else Float64.
  */
-export function narrowestFor(values: ArrayLike<number>): new (length: number) => CountArray {
-  const kind = new NumberKind();
-  for (let i = 0; i < values.length; i++) kind.add(values[i]);
-  return kind.narrowest();
-}
-
-/** What narrowestFor needs to know of the values seen so far. */
 class NumberKind {
   /** All whole and not negative. */
   private whole = true;
@@ -37,7 +29,7 @@ class NumberKind {
   }
   narrowest(): new (length: number) => CountArray {
     const max = this.max;
-    if (this.whole) return max <= 0xff ? Uint8Array : max <= 0xffff ? Uint16Array : max <= 0x7fffffff ? Int32Array : Float64Array;
+    if (this.whole && max <= 0x7fffffff) return max <= 0xff ? Uint8Array : max <= 0xffff ? Uint16Array : Int32Array;
     return this.float32 ? Float32Array : Float64Array;
   }
 }
@@ -59,7 +51,7 @@ export class IntBuffer {
 
 /**
  * A list of numbers that grows as values are pushed, held all along in the narrowest array
- * narrowestFor would choose for every value it has held (so it changes type only as values
+ * that holds every value it has held exactly (NumberKind; so it changes type only as values
  * arrive, and always losslessly): counts of words nearly always fit a byte, and building
  * millions of them four bytes each first held several times what they end in.
  */
