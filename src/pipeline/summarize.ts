@@ -318,10 +318,10 @@ function summarizeWith(articles: DedupedArticle[], vocabulary: Vocabulary, optio
   const candidates: Candidate[] = [];
   for (const index of originals) {
     let position = 0;
-    let read = 0; // sentences read, to find their kept terms
-    for (const text of sentencesOf(articles[index])) {
-      if (position >= perArticle) break;
-      const tokens = vocabulary.keptTerms(articles[index], read++) ?? contentTerms(text).map((term) => vocabulary.id(term));
+    const sentences = sentencesOf(articles[index]);
+    for (let s = 0; s < sentences.length && position < perArticle; s++) {
+      const text = sentences[s];
+      const tokens = vocabulary.keptTerms(articles[index], s) ?? contentTerms(text).map((term) => vocabulary.id(term));
       if (tokens.length === 0) continue;
       candidates.push({ text, article: index, position: position++, tokens });
     }
