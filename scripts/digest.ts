@@ -1,13 +1,15 @@
 // CLI: the Worker's pipeline and renderers in Node, as a static export of a corpus folder.
-//   npm run digest -- --corpus <dir> --out <dir> [--site-url <url>] [--generated-at <RFC 3339>] [--ignore-mtime]
+//   npm run digest -- --corpus <dir> --out <dir> [--site-url <url>] [--generated-at <RFC 3339>] [--ignore-mtime] [--max-articles <n>]
 // --ignore-mtime: a file's modification time is not when it entered the corpus (a copied
 // folder, a labelled set), so undated articles stay undated; else it is their fallback date.
+// --max-articles (or DIGEST_MAX_ARTICLES): the digest covers the newest n files by that time,
+// as the Worker does (default 10,000).
 // Exits non-zero only when it cannot read the corpus folder or write its output.
 import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { parseArgs } from "node:util";
-import { siteMeta } from "../src/config";
-import { buildDigest } from "../src/pipeline/build";
+import { maxArticles, siteMeta } from "../src/config";
+import { buildDigest, newestObjects } from "../src/pipeline/build";
 import { toRfc3339 } from "../src/pipeline/dates";
 import { isArticlePath } from "../src/pipeline/ingest";
 import { hash64 } from "../src/pipeline/text";
@@ -49,12 +51,22 @@ async function main(): Promise<number> {
       "site-url": { type: "string" },
       "generated-at": { type: "string" },
       "ignore-mtime": { type: "boolean", default: false },
+      "max-articles": { type: "string" },
     },
   });
+  let limit: number;
+  try {
+    limit = maxArticles({ DIGEST_MAX_ARTICLES: values["max-articles"] ?? process.env.DIGEST_MAX_ARTICLES });
+  } catch (error) {
+    console.error(`digest: ${(error as Error).message}`);
+    return 2;
+  }
   const started = performance.now();
   let files: CorpusFile[];
   try {
-    files = await readCorpus(values.corpus!, !values["ignore-mtime"]);
+    const all = await readCorpus(values.corpus!, !values["ignore-mtime"]);
+    files = newestObjects(all, limit, (file) => ({ path: file.path, entered: file.entered }));
+    if (files.length < all.length) console.error(`digest: covering the newest ${files.length} of ${all.length} files (--max-articles)`);
   } catch (error) {
     console.error(`digest: cannot read corpus folder ${values.corpus}: ${(error as Error).message}`);
     return 2;

@@ -1,4 +1,5 @@
 // Site settings from `[vars]` (Worker) or flags (CLI), with the same defaults for both.
+import { DEFAULT_MAX_ARTICLES } from "./pipeline/build";
 import type { DigestMeta } from "./pipeline/types";
 
 export interface SiteVars {
@@ -7,6 +8,8 @@ export interface SiteVars {
   DIGEST_DESCRIPTION?: string;
   DIGEST_LANGUAGE?: string;
   CRON_PERIOD_MINUTES?: string;
+  /** How many of the newest corpus objects the digest covers (default DEFAULT_MAX_ARTICLES). */
+  DIGEST_MAX_ARTICLES?: string;
 }
 
 export const DEFAULT_SITE_URL = "http://localhost:8787";
@@ -20,4 +23,16 @@ export function siteMeta(vars: SiteVars): DigestMeta {
     language: vars.DIGEST_LANGUAGE || "en",
     ttlMinutes: Number.isFinite(period) && period > 0 ? period : 15,
   };
+}
+
+/**
+ * DIGEST_MAX_ARTICLES as a number. A value that is not a whole number of at least 1 is an
+ * error, not a silent default: the rebuild records it (/healthz) and the live digest stays.
+ */
+export function maxArticles(vars: SiteVars): number {
+  const value = vars.DIGEST_MAX_ARTICLES?.trim();
+  if (!value) return DEFAULT_MAX_ARTICLES;
+  const limit = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`DIGEST_MAX_ARTICLES must be a whole number of at least 1, not "${vars.DIGEST_MAX_ARTICLES}"`);
+  return limit;
 }

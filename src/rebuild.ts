@@ -1,12 +1,12 @@
-// The rebuild the cron and the first request run: list the corpus, do nothing when its
-// fingerprint matches the live build, else bring the article index up to date (reading and
+// The rebuild the cron and the first request run: list the corpus and take its newest
+// DIGEST_MAX_ARTICLES objects, do nothing when their fingerprint matches the live build, else bring the article index up to date (reading and
 // analysing only new or changed files, a bounded batch per run; a batch that would drop part
 // of the live digest is held back), build the digest from the index, check, publish and
 // record. Every storage operation counts against one budget per run, so a large change is
 // read, and a large publish written, over several runs. Any failure is recorded for /healthz
 // and leaves the live build as it was.
-import { siteMeta, type SiteVars } from "./config";
-import { STORY_TEXT_VERSION, analyzeFile, buildDigestFromAnalyses, storyTextKey, type StoryText, type StoryTextInput } from "./pipeline/build";
+import { maxArticles, siteMeta, type SiteVars } from "./config";
+import { STORY_TEXT_VERSION, analyzeFile, buildDigestFromAnalyses, newestObjects, storyTextKey, type StoryText, type StoryTextInput } from "./pipeline/build";
 import type { CleanArticle, Digest, FileAnalysis } from "./pipeline/types";
 import { renderFiles } from "./render/index";
 import { readIndex, writeIndex, type IndexEntry } from "./storage/article-index";
@@ -128,16 +128,12 @@ async function updateIndex(
   live: Set<string>,
   afterClean: RebuildOptions["afterClean"],
 ): Promise<{ covered: CorpusEntry[]; analyses: FileAnalysis[]; pending: number }> {
-  const stored = await readIndex(kv);
-  const index = stored.entries;
-  const touched = new Set<string>();
+  // Entries of deleted objects, and of objects the digest no longer covers, are dropped as the
+  // index is read, so they are never held.
   const listed = new Set(entries.map((e) => e.key));
-  for (const key of index.keys()) {
-    if (!listed.has(key)) {
-      index.delete(key);
-      touched.add(key);
-    }
-  }
+  const stored = await readIndex(kv, (key) => listed.has(key));
+  const index = stored.entries;
+  const touched = new Set<string>(stored.dropped);
   // Stable sort: what the live digest shows first, so a catch-up holds it back for as few runs as possible.
   const stale = entries.filter((e) => !isCurrent(index.get(e.key), e)).sort((a, b) => Number(!live.has(a.key)) - Number(!live.has(b.key)));
   const reserve = Number.isFinite(budget.limit) ? Math.ceil(budget.limit * PUBLISH_SHARE) : 0;
@@ -166,10 +162,13 @@ export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}
   try {
     const pointer = await readPointer(kv);
     previous = pointer ? await readManifest(kv, pointer) : null;
-    const entries = await listCorpus(corpus);
+    const listed = await listCorpus(corpus);
+    const entries = newestObjects(listed, maxArticles(env), (e) => ({ path: e.key, entered: e.uploaded }));
+    const leftOut = listed.length - entries.length;
     // Same corpus as the live build: nothing to do, unless a forced build of it (new site
     // settings, say) is still being written out over several runs.
-    if (previous && previous.record.fingerprint === fingerprintOf(entries) && !previous.record.pending && !options.force && !(await readStatus(kv)).publishing) {
+    const unchanged = previous && previous.record.fingerprint === fingerprintOf(entries) && (previous.record.leftOut ?? 0) === leftOut && !previous.record.pending;
+    if (previous && unchanged && !options.force && !(await readStatus(kv)).publishing) {
       return { status: "unchanged", record: previous.record };
     }
     const live = await publishedContents(kv, previous);
@@ -209,6 +208,7 @@ export async function rebuild(env: RebuildBindings, options: RebuildOptions = {}
         duplicates: digest.stats.duplicates,
         rejected: digest.rejected,
         pending,
+        leftOut,
         textVersion: STORY_TEXT_VERSION,
       },
       renderFiles(digest),

@@ -225,3 +225,68 @@ describe("objects that are not articles", () => {
     for (const rejection of digest.rejected) expect(rejection.reason).toMatch(/not an article/);
   });
 });
+
+describe("a corpus larger than DIGEST_MAX_ARTICLES", () => {
+  // R2 upload times have whole seconds: a pause puts the next uploads in a later second.
+  const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1100));
+  const coveredPaths = async (): Promise<string[]> => {
+    const digest = JSON.parse((await readBlob(env.DIGEST, (await liveManifest()).files["digest.json"]))!) as { stories: { articles: { path: string }[] }[] };
+    return digest.stories.flatMap((story) => story.articles.map((a) => a.path)).sort();
+  };
+  const health = async () => (await (await get("/healthz")).json()) as { leftOut: number; lastError: { message: string } | null };
+  const seedPaths = Object.keys(SEEDS).sort();
+
+  it("covers the newest objects only, keeps no analysis of the rest, and stays what a full rebuild of that part publishes", async () => {
+    const capped = { ...env, DIGEST_MAX_ARTICLES: "4" };
+    await clearStorage();
+    await putArticles(SEEDS);
+    await nextSecond();
+    await putArticles({ "wire/quake-a.txt": EVENTS["wire/quake-a.txt"], "daily/quake-b.txt": EVENTS["daily/quake-b.txt"] });
+    expect((await rebuild(capped)).status).toBe("published");
+    // The two newest, and of the five seeds uploaded in one second the first two by path.
+    expect(await coveredPaths()).toEqual(["daily/quake-b.txt", "wire/quake-a.txt", ...seedPaths.slice(0, 2)].sort());
+    expect((await health()).leftOut).toBe(3);
+    expect([...(await readIndex(env.DIGEST)).entries.keys()].sort()).toEqual(["daily/quake-b.txt", "wire/quake-a.txt", ...seedPaths.slice(0, 2)].sort());
+
+    // A newer article pushes the oldest covered one out: only the new one is read.
+    await nextSecond();
+    await putArticles({ "wire/ferry-a.txt": EVENTS["wire/ferry-a.txt"] });
+    const { bucket, reads } = countingCorpus();
+    expect((await rebuild({ ...capped, CORPUS: bucket })).status).toBe("published");
+    expect(reads).toEqual(["wire/ferry-a.txt"]);
+    const covered = ["daily/quake-b.txt", "wire/ferry-a.txt", "wire/quake-a.txt", seedPaths[0]].sort();
+    expect(await coveredPaths()).toEqual(covered);
+    expect((await health()).leftOut).toBe(4);
+    expect([...(await readIndex(env.DIGEST)).entries.keys()].sort(), "the index holds the covered objects only").toEqual(covered);
+    const incremental = await liveOutputs();
+
+    const { bucket: unchangedBucket, reads: unchangedReads } = countingCorpus();
+    expect((await rebuild({ ...capped, CORPUS: unchangedBucket })).status).toBe("unchanged");
+    expect(unchangedReads).toEqual([]);
+
+    await dropIndex();
+    const full = countingCorpus();
+    const fromScratch: typeof buildDigestFromAnalyses = (analyses, options) => buildDigestFromAnalyses(analyses, { ...options, previousText: undefined });
+    expect((await rebuild({ ...capped, CORPUS: full.bucket }, { force: true, build: fromScratch })).status).toBe("published");
+    expect(full.reads.sort(), "a full rebuild reads the covered objects only").toEqual(covered);
+    expect(await liveOutputs(), "incremental == full").toEqual(incremental);
+
+    // Raising the limit brings the older objects back.
+    expect((await rebuild(env)).status).toBe("published");
+    expect(await coveredPaths()).toEqual([...covered, ...seedPaths.slice(1)].sort());
+    expect((await health()).leftOut).toBe(0);
+  });
+
+  it("a DIGEST_MAX_ARTICLES that is not a number fails the rebuild with the reason, and the live digest stays", async () => {
+    await publishFresh(SEEDS);
+    await putArticles({ "wire/budget.txt": EVENTS["wire/budget.txt"] });
+    const live = await liveOutputs();
+    const pointer = await readPointer(env.DIGEST);
+    const result = await rebuild({ ...env, DIGEST_MAX_ARTICLES: "10k" });
+    expect(result.status).toBe("failed");
+    expect(result.status === "failed" && result.error).toMatch(/DIGEST_MAX_ARTICLES must be a whole number of at least 1, not "10k"/);
+    expect(await readPointer(env.DIGEST)).toBe(pointer);
+    expect(await liveOutputs()).toEqual(live);
+    expect((await health()).lastError?.message).toMatch(/DIGEST_MAX_ARTICLES/);
+  });
+});

@@ -1,7 +1,8 @@
 // Pure stages against fixture files (input and expected output side by side) and the seed
 // corpus as a reader checks it.
 import { describe, expect, it } from "vitest";
-import { buildDigest, inheritStoryIds, storyTextKey } from "../src/pipeline/build";
+import { DEFAULT_MAX_ARTICLES, buildDigest, inheritStoryIds, newestObjects, storyTextKey } from "../src/pipeline/build";
+import { maxArticles } from "../src/config";
 import { clean, sentencesOf, titleFromLead } from "../src/pipeline/clean";
 import { calendarDays, parseDate } from "../src/pipeline/dates";
 import { ingest, outletFromUrl } from "../src/pipeline/ingest";
@@ -590,5 +591,38 @@ describe("story ids across a split", () => {
     const fresh = story("sB", ["b"]);
     inheritStoryIds([kept, fresh], { a: "sOld" });
     expect([kept.id, fresh.id]).toEqual(["sOld", "sB"]);
+  });
+});
+
+describe("the part of a corpus a digest covers", () => {
+  const objects = [
+    { path: "a.txt", entered: "2024-07-03T00:00:00Z" },
+    { path: "b.txt", entered: null },
+    { path: "c.txt", entered: "2024-07-01T00:00:00Z" },
+    { path: "d.txt", entered: "2024-07-03T00:00:00Z" },
+    { path: "e.txt", entered: "2024-07-02T00:00:00Z" },
+  ];
+  const cover = (limit: number, list = objects) => newestObjects(list, limit, (o) => o).map((o) => o.path);
+
+  it("is the newest objects by entry time, in their given order; ties by path, undated ones oldest", () => {
+    expect(cover(2)).toEqual(["a.txt", "d.txt"]);
+    expect(cover(3)).toEqual(["a.txt", "d.txt", "e.txt"]);
+    expect(cover(4)).toEqual(["a.txt", "c.txt", "d.txt", "e.txt"]);
+    expect(cover(1), "a tie goes to the first path").toEqual(["a.txt"]);
+    expect(cover(5)).toEqual(["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"]);
+  });
+
+  it("does not depend on the order the objects come in", () => {
+    const reversed = [...objects].reverse();
+    expect(cover(3, reversed)).toEqual(["e.txt", "d.txt", "a.txt"]);
+  });
+
+  it("is set by DIGEST_MAX_ARTICLES, and a value that is not a whole number of at least 1 is an error", () => {
+    expect(maxArticles({})).toBe(DEFAULT_MAX_ARTICLES);
+    expect(maxArticles({ DIGEST_MAX_ARTICLES: "" })).toBe(DEFAULT_MAX_ARTICLES);
+    expect(maxArticles({ DIGEST_MAX_ARTICLES: " 2500 " })).toBe(2500);
+    for (const bad of ["0", "-5", "10k", "1.5", "1e4", "99999999999999999999"]) {
+      expect(() => maxArticles({ DIGEST_MAX_ARTICLES: bad }), bad).toThrow(/DIGEST_MAX_ARTICLES must be a whole number of at least 1/);
+    }
   });
 });

@@ -75,6 +75,42 @@ export function analyzeFile(file: CorpusFile, afterClean?: (article: CleanArticl
   }
 }
 
+/**
+ * How many corpus objects a digest covers unless configured (DIGEST_MAX_ARTICLES): the newest.
+ * A rebuild holds every covered article's analysis and term vector at once, and in a Worker
+ * that reaches the 128 MB limit at about 10,300 articles (README, Memory); past the cover,
+ * older objects are left out instead of every rebuild running out of memory. A digest is
+ * about recent news: what falls out is what entered the corpus longest ago.
+ */
+export const DEFAULT_MAX_ARTICLES = 10_000;
+
+/** What newestObjects orders an object by. */
+export interface ObjectAge {
+  path: string;
+  /** When it entered the corpus; null sorts as the oldest. */
+  entered: string | null;
+}
+
+/**
+ * The `limit` objects that entered the corpus last (ties, and objects without an entry time,
+ * by path), in their given order: the part of the corpus a digest covers. Depends on the
+ * objects alone, so an incremental rebuild and a full one cover the same part.
+ */
+export function newestObjects<T>(objects: readonly T[], limit: number, ageOf: (object: T) => ObjectAge): T[] {
+  if (objects.length <= limit) return [...objects];
+  const ages = objects.map(ageOf);
+  const newestFirst = ages
+    .map((_, i) => i)
+    .sort((x, y) => {
+      const [a, b] = [ages[x], ages[y]];
+      if (a.entered !== b.entered) return a.entered === null ? 1 : b.entered === null ? -1 : a.entered > b.entered ? -1 : 1;
+      return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+    });
+  const kept = new Uint8Array(objects.length);
+  for (const i of newestFirst.slice(0, Math.max(0, limit))) kept[i] = 1;
+  return objects.filter((_, i) => kept[i] === 1);
+}
+
 export function buildDigest(files: CorpusFile[], options: BuildOptions): Digest {
   return buildDigestFromAnalyses(
     files.map((file) => analyzeFile(file, options.afterClean)),

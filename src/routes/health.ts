@@ -19,6 +19,8 @@ health.get("/healthz", async (c) => {
     rejected: current?.rejected ?? [],
     // Corpus objects not yet analysed: a large change is taken in bounded batches, one per run.
     pending: current?.pending ?? 0,
+    // Corpus objects older than the newest DIGEST_MAX_ARTICLES, which the digest leaves out.
+    leftOut: current?.leftOut ?? 0,
     // A new build too large to publish in one run: its outputs written so far, of how many.
     publishing: status.publishing ?? null,
     lastCheck: status.lastCheck,

@@ -36,6 +36,8 @@ export interface ArticleIndex {
   entries: Map<string, IndexEntry>;
   /** Shard count of the stored layout the entries were read from (1 when nothing is stored). */
   shards: number;
+  /** Keys of stored entries that readIndex's `keep` turned down: their shards need rewriting. */
+  dropped: string[];
 }
 
 function shardOf(key: string, shards: number): number {
@@ -63,18 +65,22 @@ function unpack(stored: IndexEntry): IndexEntry {
   return stored;
 }
 
-/** Every stored analysis of the current ANALYSIS_VERSION, by corpus key. */
-export async function readIndex(kv: KVNamespace): Promise<ArticleIndex> {
+/** Every stored analysis of the current ANALYSIS_VERSION whose key `keep` accepts, by corpus key. */
+export async function readIndex(kv: KVNamespace, keep: (key: string) => boolean = () => true): Promise<ArticleIndex> {
   const head = await kv.get<{ shards: number }>(HEAD_KEY, "json");
   const shards = head && Number.isInteger(head.shards) && head.shards >= 1 ? head.shards : 1;
   // One shard at a time: each is parsed and unpacked before the next is read, so only one
   // shard's raw JSON is held at once (each is about 10 MB of text).
   const entries = new Map<string, IndexEntry>();
+  const dropped: string[] = [];
   for (let shard = 0; shard < shards; shard++) {
     const stored = await kv.get<IndexEntry[]>(shardKey(shards, shard), "json");
-    for (const entry of stored ?? []) entries.set(entry.key, unpack(entry));
+    for (const entry of stored ?? []) {
+      if (keep(entry.key)) entries.set(entry.key, unpack(entry));
+      else dropped.push(entry.key);
+    }
   }
-  return { entries, shards };
+  return { entries, shards, dropped };
 }
 
 /**

@@ -34,6 +34,8 @@ export interface BuildRecord {
   rejected: { path: string; reason: string }[];
   /** Corpus objects listed but not yet analysed (taken in later runs); absent in older records. */
   pending?: number;
+  /** Corpus objects older than the newest DIGEST_MAX_ARTICLES, which the build leaves out; absent in older records. */
+  leftOut?: number;
   /** STORY_TEXT_VERSION of the code that wrote the build's titles and summaries; absent in older records. */
   textVersion?: string;
 }

@@ -90,6 +90,26 @@ describe("npm run digest", () => {
     expect(build(copies[1], [])).not.toBe(build(copies[0], []));
   });
 
+  it("with --max-articles, covers the newest files by modification time, as the Worker covers the newest uploads", () => {
+    const corpus = mkdtempSync(join(tmpdir(), "corpus-"));
+    const names = readdirSync(join(root, "corpus")).sort();
+    names.forEach((name, i) => {
+      writeFileSync(join(corpus, name), readFileSync(join(root, "corpus", name)));
+      // The last file by name is the oldest.
+      const seconds = 1_700_000_000 - i * 86_400;
+      utimesSync(join(corpus, name), seconds, seconds);
+    });
+    const paths = (extra: string[]): string[] => {
+      const out = mkdtempSync(join(tmpdir(), "out-"));
+      runCli(corpus, out, extra);
+      const digest = JSON.parse(readFileSync(join(out, "digest.json"), "utf8"));
+      return digest.stories.flatMap((s: { articles: { path: string }[] }) => s.articles.map((a) => a.path)).sort();
+    };
+    expect(paths(["--max-articles", "3"])).toEqual(names.slice(0, 3));
+    expect(paths([])).toEqual(names);
+    expect(() => runCli(corpus, mkdtempSync(join(tmpdir(), "out-")), ["--max-articles", "none"])).toThrow();
+  });
+
   it("exits non-zero when it cannot write its output", () => {
     const out = mkdtempSync(join(tmpdir(), "out-"));
     writeFileSync(join(out, "blocker"), "a file where a folder should be");
